@@ -1,0 +1,1 @@
+"""Normalizing HTTP gateway over the Iqfinex REST and Finex websocket upstreams."""

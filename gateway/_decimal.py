@@ -1,0 +1,80 @@
+"""Exact decimals in one canonical text form.
+
+Canonical form (the gateway's only decimal output): plain notation, never an exponent; no leading
+zeros; no trailing fractional zeros and no trailing point; ``-`` only on negative non-zero values.
+
+    9e-7        -> "0.0000009"          "0.250000" -> "0.25"
+    0.1         -> "0.1"                1e21       -> "1000000000000000000000"
+    "-0.00"     -> "0"                  100        -> "100"
+
+Upstream JSON numbers never pass through ``float``: the JSON decoders hand the raw number text to
+:func:`canonical_text` (msgspec's ``float_hook``), and integers arrive as ``int``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+__all__ = ["DecimalError", "canonical", "canonical_decimal", "canonical_text", "parse_decimal"]
+
+
+# What a JSON number or a decimal string may look like (Decimal() alone would also take "1_0", "NaN").
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+class DecimalError(ValueError):
+    """A value that is not a finite decimal number."""
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """Canonical text of a finite ``Decimal``."""
+    if not value.is_finite():
+        raise DecimalError(f"not a finite decimal: {value}")
+    if not value:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+@lru_cache(maxsize=1 << 16)
+def canonical_text(text: str) -> str:
+    """Canonical text of a decimal written as text (a JSON number's raw text or a decimal string)."""
+    return canonical_decimal(_parse_text(text))
+
+
+def _parse_text(text: str) -> Decimal:
+    if not _DECIMAL_TEXT.fullmatch(text):
+        raise DecimalError(f"not a decimal number: {text!r}")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+        raise DecimalError(f"not a decimal number: {text!r}") from None
+
+
+def canonical(value: object) -> str:
+    """Canonical text of an upstream decimal: ``str`` (any notation), ``int`` or ``Decimal``."""
+    if isinstance(value, str):
+        return canonical_text(value)
+    if isinstance(value, bool):  # bool is an int subclass; True is not an amount
+        raise DecimalError(f"not a decimal number: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return canonical_decimal(value)
+    raise DecimalError(f"not a decimal number: {value!r}")
+
+
+def parse_decimal(value: object) -> Decimal:
+    """A finite ``Decimal`` from request input (decimal string, or an int/exact number text)."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, str):
+        result = _parse_text(value)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        result = Decimal(value)
+    else:
+        raise DecimalError(f"not a decimal number: {value!r}")
+    if not result.is_finite():
+        raise DecimalError(f"not a finite decimal number: {value!r}")
+    return result

@@ -1,0 +1,185 @@
+"""The gateway's error tree and its one mapping to RFC 9457 ``application/problem+json``.
+
+::
+
+    GatewayError                  status  type (relative URI)             raised for
+    ├── InvalidRequest              422   /problems/invalid-request       our own validation
+    ├── NotFound                    404   /problems/not-found
+    ├── Unauthorized                401   /problems/unauthorized          missing/unknown credentials
+    └── UpstreamError                                                     anything from an upstream
+        ├── UpstreamRejected    400/401/403 /problems/upstream-…          upstream 4xx, see below
+        ├── UpstreamUnavailable     503   /problems/upstream-unavailable  upstream 503, connect error, drop
+        ├── UpstreamTimeout         504   /problems/upstream-timeout      upstream 504, no reply in time
+        └── BadUpstreamResponse     502   /problems/bad-upstream-response upstream 500, bad or odd body
+
+Upstream 4xx map to the matching client error: 400 → 400 ``upstream-bad-request``, 401 → 401
+``upstream-unauthorized``, 402 (the upstream's "action is forbidden for API key") → 403
+``upstream-forbidden``, 403 (the upstream's "authorization token expired") → 401
+``upstream-credentials-expired``. The upstream's message becomes ``detail``. Bodies never carry
+stack traces or credentials.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+__all__ = [
+    "PROBLEM_JSON",
+    "BadUpstreamResponse",
+    "GatewayError",
+    "InvalidRequest",
+    "NotFound",
+    "Unauthorized",
+    "UpstreamError",
+    "UpstreamRejected",
+    "UpstreamTimeout",
+    "UpstreamUnavailable",
+    "install_handlers",
+    "problem_response",
+]
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class GatewayError(Exception):
+    status: ClassVar[int] = 500
+    slug: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal error"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+    def problem(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"/problems/{self.slug}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance is not None:
+            body["instance"] = instance
+        body.update(self.extra)
+        return body
+
+
+class InvalidRequest(GatewayError):
+    status = 422
+    slug = "invalid-request"
+    title = "Invalid request"
+
+
+class NotFound(GatewayError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class Unauthorized(GatewayError):
+    status = 401
+    slug = "unauthorized"
+    title = "Unauthorized"
+
+
+class UpstreamError(GatewayError):
+    status = 502
+    slug = "bad-upstream-response"
+    title = "Bad upstream response"
+
+
+class UpstreamRejected(UpstreamError):
+    """The upstream refused the request (its 4xx)."""
+
+    _BY_UPSTREAM_STATUS: ClassVar[dict[int, tuple[int, str, str]]] = {
+        400: (400, "upstream-bad-request", "The upstream rejected the request"),
+        401: (401, "upstream-unauthorized", "The upstream did not accept the credentials"),
+        402: (403, "upstream-forbidden", "The upstream credentials lack the permission for this action"),
+        403: (401, "upstream-credentials-expired", "The upstream credentials have expired"),
+    }
+
+    def __init__(self, upstream_status: int, detail: str, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        status, slug, title = self._BY_UPSTREAM_STATUS.get(
+            upstream_status, (400, "upstream-bad-request", "The upstream rejected the request")
+        )
+        self.upstream_status = upstream_status
+        self.status = status  # type: ignore[misc]
+        self.slug = slug  # type: ignore[misc]
+        self.title = title  # type: ignore[misc]
+
+
+class UpstreamUnavailable(UpstreamError):
+    status = 503
+    slug = "upstream-unavailable"
+    title = "Upstream unavailable"
+
+
+class UpstreamTimeout(UpstreamError):
+    status = 504
+    slug = "upstream-timeout"
+    title = "Upstream timeout"
+
+
+class BadUpstreamResponse(UpstreamError):
+    status = 502
+    slug = "bad-upstream-response"
+    title = "Bad upstream response"
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"query", "path", "header", "body"}:
+        where, rest = parts[0], parts[1:]
+        return f"{where} {'.'.join(rest)}" if rest else where
+    return ".".join(parts)
+
+
+async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GatewayError)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    return problem_response(exc.problem(request.url.path), headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"location": _location(err.get("loc", ())), "message": err.get("msg", "invalid")}
+        for err in exc.errors()
+    ]
+    detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors) or "invalid request"
+    return problem_response(InvalidRequest(detail, errors=errors).problem(request.url.path))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
+    slug, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
+    body = {
+        "type": f"/problems/{slug}",
+        "title": title,
+        "status": exc.status_code,
+        "detail": str(exc.detail),
+        "instance": request.url.path,
+    }
+    return problem_response(body, dict(exc.headers) if exc.headers else None)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(GatewayError("unexpected error; see the gateway log").problem(request.url.path))
+
+
+def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(GatewayError, _gateway_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
