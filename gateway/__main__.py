@@ -1,0 +1,68 @@
+"""``python -m gateway [--host 127.0.0.1] [--port 8000]``: serve the gateway.
+
+Without ``IQFINEX_BASE_URL``/``FINEX_WS_URL`` it starts the embedded sandbox as the upstream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+import uvicorn
+
+from gateway.app import create_app
+from gateway.settings import get_settings
+
+__all__ = ["main"]
+
+
+def _banner(host: str, port: int, embedded: bool, api_key: str | None) -> str:
+    url = f"http://{host}:{port}"
+    lines = [
+        f"gateway: serving on {url}",
+        f"gateway: API docs at {url}/docs (OpenAPI at {url}/openapi.json)",
+        "gateway: upstream: "
+        + ("embedded sandbox (demo account)" if embedded else "configured upstream URLs"),
+        "gateway: try:",
+        f"  curl -s {url}/v1/markets/BTCUSDT/ticker",
+    ]
+    if embedded:
+        lines.append(f"  curl -s {url}/v1/account/balances   # demo account, no credentials needed")
+    elif api_key:
+        lines.append(f"  curl -s -H 'Authorization: <your api key>' {url}/v1/account/balances")
+    return "\n".join(lines)
+
+
+def serve(host: str, port: int) -> int:
+    settings = get_settings()
+    app = create_app(settings)
+    config = uvicorn.Config(app, host=host, port=port, log_level=settings.log_level, access_log=False)
+    server = uvicorn.Server(config)
+
+    async def run() -> None:
+        task = asyncio.create_task(server.serve())
+        # uvicorn offers no "started" event; poll its flag (bounded by the task ending).
+        while not server.started and not task.done():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        if server.started:
+            state = app.state.gateway
+            print(
+                _banner(host, port, state.upstream.embedded, state.upstream.credentials.api_key), flush=True
+            )
+        await task
+
+    asyncio.run(run())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gateway", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    return serve(args.host, args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Builds the gateway app: settings, lifespan (upstreams, embedded sandbox), middleware, routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI
+
+from gateway import docs, problems
+from gateway.auth import Auth
+from gateway.drift import DriftMonitor
+from gateway.metrics import Metrics
+from gateway.middleware import MetricsMiddleware
+from gateway.routers import ops
+from gateway.settings import Settings, get_settings
+from gateway.state import GatewayState, resolve_upstream
+
+if TYPE_CHECKING:
+    from sandbox import EmbeddedSandbox
+
+__all__ = ["create_app", "openapi_document"]
+
+log = logging.getLogger("gateway")
+
+DESCRIPTION = """\
+One normalized HTTP API over the Iqfinex REST API and the Finex websocket API.
+
+- Decimals are JSON strings in one canonical plain form (`"0.0000009"`, `"0.25"`, never an exponent).
+- Positional upstream rows become objects; order books are sorted (bids descending, asks ascending).
+- Orders and trades share one vocabulary across both upstreams (`side`, `type`, `state`, `market`,
+  `price`, `volume`, `executed_volume`, `created_at`, `closed_at`).
+- Errors are RFC 9457 `application/problem+json`.
+"""
+
+TAGS = [
+    {"name": "markets", "description": "Public market data (Iqfinex REST)."},
+    {"name": "account", "description": "Account, balances and trades (Iqfinex REST, API key)."},
+    {"name": "orders", "description": "Orders (Iqfinex REST, API key)."},
+    {"name": "finex", "description": "Finex websocket RPC methods over HTTP (JWT)."},
+    {"name": "events", "description": "Normalized private event stream (websocket and SSE)."},
+    {"name": "ops", "description": "Health, readiness and metrics."},
+]
+
+
+def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None = None) -> FastAPI:
+    """The gateway app. ``sandbox``: an already running embedded sandbox to use as the upstream."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            running = sandbox
+            if running is None and (settings.iqfinex_base_url is None or settings.finex_ws_url is None):
+                from sandbox import EmbeddedSandbox
+
+                running = await stack.enter_async_context(
+                    EmbeddedSandbox(trader=settings.sandbox_trader, seed=settings.sandbox_seed)
+                )
+                log.info("embedded sandbox at %s", running.base_url)
+            upstream = resolve_upstream(settings, running)
+            metrics = Metrics()
+            state = GatewayState(
+                settings=settings,
+                upstream=upstream,
+                metrics=metrics,
+                drift=DriftMonitor(metrics),
+                auth=Auth(upstream.credentials, [t.get_secret_value() for t in settings.gateway_tokens]),
+            )
+            await open_clients(state, stack)
+            app.state.gateway = state
+            app.state.metrics = metrics
+            yield
+
+    app = FastAPI(
+        title="Iqfinex/Finex gateway",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    problems.install_handlers(app)
+    app.add_middleware(MetricsMiddleware)
+    docs.mount(app)
+    for router in routers():
+        app.include_router(router)
+    return app
+
+
+def routers() -> list[Any]:
+    return [ops.router]
+
+
+async def open_clients(state: GatewayState, stack: AsyncExitStack) -> None:
+    """Open the upstream clients for the state's lifetime (filled in by the upstream modules)."""
+
+
+def openapi_document() -> dict[str, Any]:
+    """The gateway's OpenAPI document (exported by ``make codegen`` to spec/gateway.openapi.json)."""
+    return create_app(Settings()).openapi()

@@ -1,0 +1,49 @@
+"""Prometheus metrics of one gateway app (its own registry, so several apps can live in one process)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+__all__ = ["Metrics"]
+
+_LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "gateway_requests", "HTTP requests served", ["route", "method", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "gateway_request_seconds",
+            "HTTP request latency",
+            ["route", "method"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_calls = Counter(
+            "gateway_upstream_calls",
+            "Calls to an upstream by operation and outcome",
+            ["upstream", "operation", "outcome"],
+            registry=self.registry,
+        )
+        self.upstream_latency = Histogram(
+            "gateway_upstream_seconds",
+            "Upstream call latency",
+            ["upstream", "operation"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_errors = Counter(
+            "gateway_upstream_errors",
+            "Upstream failures by kind (status code, timeout, transport, malformed)",
+            ["upstream", "operation", "kind"],
+            registry=self.registry,
+        )
+        self.drift = Counter(
+            "gateway_schema_drift",
+            "Upstream responses or frames that violate the upstream contract",
+            ["upstream", "operation", "location"],
+            registry=self.registry,
+        )
