@@ -31,9 +31,8 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            metrics: Metrics | None = (
-                getattr(scope.get("app").state, "metrics", None) if scope.get("app") else None
-            )
+            app = scope.get("app")
+            metrics: Metrics | None = getattr(app.state, "metrics", None) if app is not None else None
             if metrics is not None:
                 route = scope.get("route")
                 template = getattr(route, "path", None) or "unmatched"
