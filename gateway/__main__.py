@@ -1,6 +1,7 @@
 """``python -m gateway [--host 127.0.0.1] [--port 8000]``: serve the gateway.
 
 Without ``IQFINEX_BASE_URL``/``FINEX_WS_URL`` it starts the embedded sandbox as the upstream.
+``python -m gateway contract [...]`` runs the contract-test harness instead (see ``--help`` there).
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ def serve(host: str, port: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["contract"]:
+        from gateway.contract.cli import main as contract_main
+
+        return contract_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m gateway", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
