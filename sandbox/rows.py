@@ -1,8 +1,8 @@
 """Finex websocket rows: the ONE place that turns engine objects into positional arrays.
 
-Slot order comes from ``generated/finex_layouts.py`` (``LAYOUTS[name].fields``, codegen'd from
-``spec/finex.asyncapi.yaml``) when it exists, else from the slot titles of that spec copied below
-(``_FALLBACK_SLOTS``); values are always looked up by slot name, never by hand-written index.
+Slot order and the state/type codes come from ``generated/finex_layouts.py`` (``LAYOUTS`` and
+``ENUMS``, codegen'd from ``spec/finex.asyncapi.yaml``); values are looked up by slot name, never by
+hand-written index.
 
 Sample order event and legend (16 slots; list replies carry the first 15, ``or`` adds a 17th)::
 
@@ -19,9 +19,10 @@ side, fee, fee unit, timestamp (integer).
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 from typing import Any
+
+from generated.finex_layouts import ENUMS, LAYOUTS
 
 from ._numbers import plain
 from .engine import Exchange, Order, UserTrade
@@ -37,59 +38,16 @@ __all__ = [
     "transfer_row",
 ]
 
-_FALLBACK_SLOTS: dict[str, tuple[str, ...]] = {
-    "OrderRow": (
-        "market", "id", "uuid", "side", "state", "type", "price", "avg_price", "volume", "original_volume",
-        "executed_volume", "trades_count", "created_at", "maker_fee", "taker_fee", "trigger_price",
-        "reject_reason",
-    ),
-    "TradeRow": (
-        "market", "id", "price", "volume", "total", "order_id", "order_uuid", "order_side", "taker_side",
-        "fee", "fee_unit", "created_at",
-    ),
-    "BalanceRow": ("currency", "available", "locked"),
-    "TransferRow": (
-        "id", "user_id", "currency", "state", "amount", "txid", "block_number", "remote_id", "expires_at",
-        "created_at",
-    ),
-}  # fmt: skip
 
-STATE_CODES = {
-    "pending": "p",
-    "open": "w",
-    "filled": "d",
-    "rejected": "r",
-    "cancelled": "c",
-    "trigger_wait": "tw",
-    "trigger_cancelled": "tc",
-    "trigger_rejected": "tr",
-}
-TYPE_CODES = {"limit": "l", "market": "m", "post_only": "p", "fill_or_kill": "f", "stop_limit": "slm"}
-LONG_STATES = {
-    "wait": "open",
-    "done": "filled",
-    "cancel": "cancelled",
-    "reject": "rejected",
-    "pending": "pending",
-    "trigger_wait": "trigger_wait",
-    "trigger_cancel": "trigger_cancelled",
-    "trigger_reject": "trigger_rejected",
-}
+def _codes(table: str) -> dict[str, str]:
+    """Shared-vocabulary value → upstream code, inverted from the spec's ``x-enum-normalized`` table."""
+    return {normalized: code for code, normalized in ENUMS[table].items() if normalized}
 
 
-def _load_slots() -> dict[str, tuple[str, ...]]:
-    try:
-        layouts: Any = importlib.import_module("generated.finex_layouts").LAYOUTS
-    except (ImportError, AttributeError):
-        return dict(_FALLBACK_SLOTS)
-    result = dict(_FALLBACK_SLOTS)
-    for name in _FALLBACK_SLOTS:
-        if name in layouts:
-            result[name] = tuple(f.name for f in layouts[name].fields)
-    return result
-
-
-_SLOTS = _load_slots()
+STATE_CODES = _codes("OrderStateCode")  # "open" -> "w", ...
+TYPE_CODES = _codes("OrderTypeCode")  # "limit" -> "l", "stop_limit" -> "slm", ...
+LONG_STATES = {code: normalized for code, normalized in ENUMS["ListOrdersState"].items() if code}
+_SLOTS = {name: tuple(f.name for f in layout.fields) for name, layout in LAYOUTS.items() if layout.is_tuple}
 
 
 def slots(name: str) -> tuple[str, ...]:
