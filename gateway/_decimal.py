@@ -17,7 +17,14 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-__all__ = ["DecimalError", "canonical", "canonical_decimal", "canonical_text", "parse_decimal"]
+__all__ = [
+    "DecimalError",
+    "canonical",
+    "canonical_cached",
+    "canonical_decimal",
+    "canonical_text",
+    "parse_decimal",
+]
 
 
 # What a JSON number or a decimal string may look like (Decimal() alone would also take "1_0", "NaN").
@@ -63,6 +70,12 @@ def canonical(value: object) -> str:
     if isinstance(value, Decimal):
         return canonical_decimal(value)
     raise DecimalError(f"not a decimal number: {value!r}")
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: True must not share 1's entry
+def canonical_cached(value: str | int) -> str:
+    """:func:`canonical` with a bounded cache, for hot paths where the same amounts repeat."""
+    return canonical(value)
 
 
 def parse_decimal(value: object) -> Decimal:

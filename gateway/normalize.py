@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 
-from gateway._decimal import DecimalError, canonical, canonical_text
+from gateway._decimal import DecimalError, canonical, canonical_cached, canonical_text
 from generated.layout_types import Field, Layout
 
 __all__ = ["Converter", "NormalizationError", "Normalizer", "decode_json", "to_int"]
@@ -58,29 +58,109 @@ def _snake(name: str) -> str:
 
 
 class Normalizer:
-    """Compiles and caches converters for the layouts of one generated module."""
+    """Compiles and caches converters for the layouts of one generated module.
+
+    Each layout gets two converters: a fast one, compiled from the layout into one Python function
+    (a dict display with one expression per field, so no per-field call where the value passes
+    through), and a checked one that walks the fields one by one. The fast one runs first; if it
+    fails, the checked one runs to name the offending field in a :class:`NormalizationError`.
+    """
 
     def __init__(self, layouts: Mapping[str, Layout], enums: Mapping[str, Mapping[str, str]]) -> None:
         self.layouts = layouts
         self.enums = enums
-        self._compiled: dict[str, Converter] = {}
+        self._fast: dict[str, Converter] = {}
+        self._checked: dict[str, Converter] = {}
 
     def __call__(self, layout: str, value: Any) -> Any:
         return self.converter(layout)(value)
 
     def converter(self, name: str) -> Converter:
-        """The converter of a layout, compiled on first use."""
-        compiled = self._compiled.get(name)
+        """The converter of a layout (compiled on first use); raises :class:`NormalizationError`."""
+        fast = self._fast.get(name)
+        if fast is None:
+            compiled = self._compile(self.layouts[name])
+            checked = self.checked(name)
+
+            def fast(value: Any) -> Any:
+                try:
+                    return compiled(value)
+                except Exception:
+                    return checked(value)  # raises NormalizationError naming the field
+
+            self._fast[name] = fast
+        return fast
+
+    def checked(self, name: str) -> Converter:
+        """The field-by-field converter of a layout (slower; precise errors)."""
+        compiled = self._checked.get(name)
         if compiled is None:
             layout = self.layouts[name]
             # Placeholder first, so self-referencing layouts resolve lazily.
-            self._compiled[name] = lambda value: self._compiled[name](value)
+            self._checked[name] = lambda value: self._checked[name](value)
             compiled = self._tuple(layout) if layout.is_tuple else self._object(layout)
-            self._compiled[name] = compiled
+            self._checked[name] = compiled
         return compiled
 
+    # Fast path -----------------------------------------------------------------------------------
+
+    def _compile(self, layout: Layout) -> Converter:
+        """One function per layout, e.g. for a tuple ``{'market': row[0], 'price': canon(row[6]), …}``."""
+        env: dict[str, Any] = {"canon": canonical_cached, "to_int": to_int, "snake": _snake}
+        parts = []
+        for index, item in enumerate(layout.fields):
+            source = f"row[{index}]" if layout.is_tuple else f"row.get({item.wire!r})"
+            expression = self._expression(item, source, index, env)
+            if layout.is_tuple and item.optional:
+                # Absent or null optional slots give None; present ones convert.
+                value = f"row[{index}]"
+                expression = f"({expression} if n > {index} and {value} is not None else None)"
+            elif not layout.is_tuple and item.optional and expression != source:
+                expression = f"({expression} if row.get({item.wire!r}) is not None else None)"
+            # A required value that is missing or null makes the expression raise; the checked
+            # converter then passes the null on (drift is the monitor's business) or names the field.
+            parts.append(f"{item.name!r}: {expression}")
+        known = tuple(f.wire for f in layout.fields)
+        env["known"] = frozenset(known)
+        if layout.is_tuple:
+            tail = (
+                f"    if n > {len(layout.fields)}:\n        out['extra_slots'] = row[{len(layout.fields)}:]\n"
+            )
+            head = "    if row.__class__ is not list:\n        raise TypeError\n    n = len(row)\n"
+        else:
+            tail = (
+                f"    if len(row) != {len(known)} or not known.issuperset(row):\n"
+                "        for key, value in row.items():\n"
+                "            if key not in known:\n"
+                "                out.setdefault(snake(key), value)\n"
+            )
+            head = "    if row.__class__ is not dict:\n        raise TypeError\n"
+        source = f"def convert(row):\n{head}    out = {{{', '.join(parts)}}}\n{tail}    return out\n"
+        exec(compile(source, f"<normalizer {layout.name}>", "exec"), env)
+        return env["convert"]  # type: ignore[no-any-return]
+
+    def _expression(self, item: Field, source: str, index: int, env: dict[str, Any]) -> str:
+        kind = item.kind
+        if kind == "decimal":
+            return f"canon({source})"
+        if kind in {"timestamp", "integer"}:
+            return f"({source} if {source}.__class__ is int else to_int({source}))"
+        if kind == "enum" and item.enum is not None:
+            env[f"enum_{index}"] = self.enums[item.enum].get
+            return f"enum_{index}({source}, {source})"
+        if kind in {"ref", "list", "map"} and item.ref is not None:
+            env[f"inner_{index}"] = self.converter(item.ref)
+            if kind == "ref":
+                return f"inner_{index}({source})"
+            if kind == "list":
+                return f"[inner_{index}(v) for v in {source}]"
+            return f"{{k: inner_{index}(v) for k, v in {source}.items()}}"
+        return source
+
+    # Checked path --------------------------------------------------------------------------------
+
     def field(self, item: Field) -> Converter | None:
-        """The converter of one field's value; ``None`` where the value passes through unchanged."""
+        """The checked converter of one field's value; ``None`` where the value passes through."""
         kind = item.kind
         if kind == "decimal":
             return canonical
@@ -90,12 +170,12 @@ class Normalizer:
             table = self.enums[item.enum]
             return lambda value: table.get(value, value)
         if kind == "ref" and item.ref is not None:
-            return self.converter(item.ref)
+            return self.checked(item.ref)
         if kind == "list" and item.ref is not None:
-            inner = self.converter(item.ref)
+            inner = self.checked(item.ref)
             return lambda values: [inner(v) for v in values]
         if kind == "map" and item.ref is not None:
-            inner = self.converter(item.ref)
+            inner = self.checked(item.ref)
             return lambda values: {k: inner(v) for k, v in values.items()}
         return None
 
