@@ -1,0 +1,1 @@
+"""Upstream transports: one module per upstream (``finex`` is the Finex websocket client)."""
