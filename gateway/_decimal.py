@@ -13,7 +13,6 @@ Upstream JSON numbers never pass through ``float``: the JSON decoders hand the r
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -27,10 +26,6 @@ __all__ = [
 ]
 
 
-# What a JSON number or a decimal string may look like (Decimal() alone would also take "1_0", "NaN").
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
 class DecimalError(ValueError):
     """A value that is not a finite decimal number."""
 
@@ -39,9 +34,10 @@ def canonical_decimal(value: Decimal) -> str:
     """Canonical text of a finite ``Decimal``."""
     if not value.is_finite():
         raise DecimalError(f"not a finite decimal: {value}")
-    if not value:
-        return "0"
-    return format(value.normalize(), "f")
+    text = format(value, "f")  # plain notation, exact; may keep trailing fractional zeros
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 @lru_cache(maxsize=1 << 16)
@@ -51,11 +47,13 @@ def canonical_text(text: str) -> str:
 
 
 def _parse_text(text: str) -> Decimal:
-    if not _DECIMAL_TEXT.fullmatch(text):
+    # Decimal() alone is the fast check; it also admits "1_0", surrounding blanks and NaN/Infinity,
+    # which are refused here and by canonical_decimal's finiteness check.
+    if "_" in text or text != text.strip():
         raise DecimalError(f"not a decimal number: {text!r}")
     try:
         return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+    except InvalidOperation:
         raise DecimalError(f"not a decimal number: {text!r}") from None
 
 
