@@ -72,6 +72,9 @@ def _state(request: Request) -> SandboxState:
     return state
 
 
+_DRIFT_UNDOCUMENTED_500 = frozenset({"listCurrencies"})
+
+
 def _operation(operation_id: str, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         state = _state(request)
@@ -79,6 +82,9 @@ def _operation(operation_id: str, handler: Handler) -> Callable[[Request], Await
         faults = state.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
+        if faults.drift and operation_id in _DRIFT_UNDOCUMENTED_500:
+            # Drift: a 500 whose body is not the documented Error shape.
+            return Response(b'{"error":"drift: undocumented failure"}', 500, media_type="application/json")
         if state.roll(faults.error_rate):
             status = state.fault_rng.choice(faults.error_statuses or [500])
             return _error(status, _REASONS[status])

@@ -11,7 +11,9 @@
 ``ws_disconnect_after`` close each websocket after answering this many request frames
 ``ws_drop_rate``      share of websocket replies silently dropped (``ws_drop_methods`` limits it)
 ``drift``             wrong types in documented fields (ticker ``bid`` "n/a", event order rows
-                      missing their last slot) so a contract harness sees schema violations
+                      missing their last slot) and an undocumented 500 (``GET /v1/currencies``
+                      answers 500 with a body that is not the Error shape), so a contract
+                      harness sees schema violations
 ===================== ======================================================================
 """
 

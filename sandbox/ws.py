@@ -49,6 +49,11 @@ class WsError(Exception):
     pass
 
 
+def _no_args(args: Any) -> None:
+    if args != []:
+        raise WsError("this method takes no arguments: args must be []")
+
+
 class Connection:
     def __init__(self, websocket: WebSocket, account: AccountConfig | None) -> None:
         self.websocket = websocket
@@ -255,6 +260,7 @@ class Session:
         return []
 
     def m_cancel_all(self, args: Any) -> Any:
+        _no_args(args)
         self.exchange.cancel_all(self._account().id)
         return []
 
@@ -297,6 +303,7 @@ class Session:
         return []
 
     def m_get_config(self, args: Any) -> Any:
+        _no_args(args)
         account = self._account()
         with self.exchange.lock:
             store = self.exchange.ws_config.get(account.id, {})
