@@ -17,7 +17,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 __all__ = [
+    "REQUEST_MAX_DIGITS",
+    "UPSTREAM_MAX_DIGITS",
     "DecimalError",
+    "DecimalRangeError",
     "canonical",
     "canonical_cached",
     "canonical_decimal",
@@ -30,10 +33,28 @@ class DecimalError(ValueError):
     """A value that is not a finite decimal number."""
 
 
+class DecimalRangeError(DecimalError):
+    """A decimal too large, too small or too long to accept (``1e-999999999`` would expand to a
+    billion digits in plain notation)."""
+
+
+# Upstream values: generous, only to keep plain text bounded. Request amounts: far tighter.
+UPSTREAM_MAX_DIGITS = 1000
+REQUEST_MAX_DIGITS = 40  # significant digits, and also the bound on the adjusted exponent
+
+
+def _check_range(value: Decimal, max_digits: int) -> None:
+    if abs(value.adjusted()) > max_digits or len(value.as_tuple().digits) > max_digits:
+        raise DecimalRangeError(
+            f"out of range: more than {max_digits} digits or exponent beyond ±{max_digits}"
+        )
+
+
 def canonical_decimal(value: Decimal) -> str:
     """Canonical text of a finite ``Decimal``."""
     if not value.is_finite():
         raise DecimalError(f"not a finite decimal: {value}")
+    _check_range(value, UPSTREAM_MAX_DIGITS)
     text = format(value, "f")  # plain notation, exact; may keep trailing fractional zeros
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -76,8 +97,8 @@ def canonical_cached(value: str | int) -> str:
     return canonical(value)
 
 
-def parse_decimal(value: object) -> Decimal:
-    """A finite ``Decimal`` from request input (decimal string, or an int/exact number text)."""
+def parse_decimal(value: object, max_digits: int = REQUEST_MAX_DIGITS) -> Decimal:
+    """A finite, bounded ``Decimal`` from request input (decimal string, int or ``Decimal``)."""
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, str):
@@ -88,4 +109,5 @@ def parse_decimal(value: object) -> Decimal:
         raise DecimalError(f"not a decimal number: {value!r}")
     if not result.is_finite():
         raise DecimalError(f"not a finite decimal number: {value!r}")
+    _check_range(result, max_digits)
     return result

@@ -14,7 +14,7 @@ from gateway.auth import Auth
 from gateway.drift import DriftMonitor
 from gateway.metrics import Metrics
 from gateway.middleware import MetricsMiddleware
-from gateway.routers import ops
+from gateway.routers import account, events, finex, markets, ops, orders
 from gateway.settings import Settings, get_settings
 from gateway.state import GatewayState, resolve_upstream
 
@@ -92,11 +92,19 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
 
 
 def routers() -> list[Any]:
-    return [ops.router]
+    return [markets.router, account.router, orders.router, finex.router, events.router, ops.router]
 
 
 async def open_clients(state: GatewayState, stack: AsyncExitStack) -> None:
-    """Open the upstream clients for the state's lifetime (filled in by the upstream modules)."""
+    """Open the upstream clients for the state's lifetime (closed with ``stack``)."""
+    from gateway.upstream.iqfinex import open_iqfinex
+
+    state.rest = await open_iqfinex(
+        state.upstream.rest_url, state.settings, state.metrics, state.drift, stack
+    )
+    from gateway.finex import open_finex
+
+    state.finex = await open_finex(state.upstream.ws_url, state.settings, state.metrics, state.drift, stack)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -87,6 +87,8 @@ class DriftMonitor:
                 response = response[token]
         if "application/json" not in response.get("content", {}):
             return None
+        # A URI fragment may not hold "{" or "}" (path templates): percent-encode them (RFC 6901 §6).
+        pointer = pointer.replace("{", "%7B").replace("}", "%7D")
         return f"{OPENAPI_URI}#{pointer}/content/application~1json/schema"
 
     def check_rest(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gateway.auth import Auth, UpstreamCredentials
 from gateway.drift import DriftMonitor
@@ -16,6 +16,8 @@ from gateway.metrics import Metrics
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
+    from gateway.finex import FinexClient
+    from gateway.upstream.iqfinex import IqfinexClient
     from sandbox import EmbeddedSandbox
 
 __all__ = ["GatewayState", "Upstream", "resolve_upstream"]
@@ -61,5 +63,5 @@ class GatewayState:
     drift: DriftMonitor
     auth: Auth
     # Upstream clients, opened in the lifespan (typed by the modules that own them).
-    rest: Any = None
-    finex: Any = None
+    rest: IqfinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving
+    finex: FinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving

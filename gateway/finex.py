@@ -1,0 +1,456 @@
+"""The Finex websocket side of the gateway: calls, drift checks, normalization, the event relay.
+
+Everything positional is read through ``generated/finex_layouts.py`` (``LAYOUTS``, ``ENUMS``) and the
+AsyncAPI document (``spec/finex.asyncapi.yaml``): which frame schema a method's reply or an event
+has, which row layout a result or an event payload holds, slot order of the argument tuples. No
+slot is addressed by a hand-written index.
+
+A list reply, e.g. ``list_orders`` (the spec's docs example)::
+
+    [2, 2, "list_orders", [["btcusd", 97, "6dcc2c8e-…", "sell", "w", "l", "9120", "0", "0.25", "0.25",
+                            "0", 0, 1594386563, "0.25", "0.25"]]]
+     kind id  method        market    id   uuid         side  state type price avg  volume orig.
+                            exec. trades created  maker_fee taker_fee  (+ trigger_price, reject_reason
+                                                                        in events)
+
+becomes ``[{"market": "btcusd", "id": 97, "uuid": "6dcc2c8e-…", "side": "sell", "state": "open",
+"type": "limit", "price": "9120", "avg_price": "0", …, "trigger_price": null, "reject_reason": null}]``
+— the same ``state``/``type``/``side`` vocabulary and canonical decimals as a REST order.
+
+Failures come from :mod:`gateway.upstream.finex` already mapped into the gateway's error tree (error
+reply → ``UpstreamRejected`` 400, refused JWT → 401, no reply in time → ``UpstreamTimeout`` 504, socket
+dropped / cannot connect → ``UpstreamUnavailable`` 503, malformed frame → ``BadUpstreamResponse``
+502); a result that cannot be normalized is a 502 here. Nothing is ever retried or resent (least of
+all ``create_order`` / ``create_bulk``).
+
+Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"event": …, "data": …}``:
+
+    upstream  gateway event      data
+    on        order.created      order object
+    ou        order.updated      order object
+    oc        order.cancelled    order object
+    or        order.rejected     order object with ``reject_reason``
+    tr        trade              trade object
+    bu        balance            list of ``{currency, available, locked}``
+    sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
+                                 gateway generates one because the upstream was silent)
+    —         overflow           ``{"dropped": n}``: this client's buffer dropped its n oldest events
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Final, Protocol
+
+import msgspec
+import orjson
+
+from gateway._decimal import DecimalError
+from gateway.drift import DriftMonitor, load_specs
+from gateway.metrics import Metrics
+from gateway.normalize import Converter, NormalizationError, Normalizer, decode_json
+from gateway.problems import (
+    BadUpstreamResponse,
+    UpstreamError,
+    UpstreamRejected,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from gateway.settings import Settings
+from gateway.upstream.finex import PRIVATE_EVENT, PUBLIC_EVENT, REPLY, FinexEvent, FinexPool
+from generated.finex_layouts import ENUMS, LAYOUTS
+from generated.layout_types import Field, Layout
+
+__all__ = [
+    "ERROR_SCHEMA",
+    "EVENT_NAMES",
+    "EVENT_SCHEMAS",
+    "METHODS",
+    "NORMALIZER",
+    "PRIVATE_SCOPE",
+    "PRIVATE_STREAMS",
+    "REPLY_SCHEMAS",
+    "FinexClient",
+    "SupportsEvents",
+    "args_of",
+    "codes",
+    "event_message",
+    "heartbeat_message",
+    "open_finex",
+    "relay",
+    "result_layout",
+]
+
+log = logging.getLogger("gateway.finex")
+
+UPSTREAM: Final = "finex"
+NORMALIZER: Final = Normalizer(LAYOUTS, ENUMS)
+
+PRIVATE_SCOPE: Final = "private"
+PRIVATE_STREAMS: Final = ("order", "trade", "balances")
+"""What the event endpoints subscribe to, once per credential (the spec's ``subscribe`` description)."""
+
+EVENT_NAMES: Final[dict[str, str]] = {
+    "on": "order.created",
+    "ou": "order.updated",
+    "oc": "order.cancelled",
+    "or": "order.rejected",
+    "tr": "trade",
+    "bu": "balance",
+    "sys": "heartbeat",
+}
+"""Upstream event name (the spec's ``x-event``) → the gateway's event name; the one hand-kept table,
+checked against the spec at import."""
+
+HEARTBEAT: Final = "heartbeat"
+OVERFLOW: Final = "overflow"
+
+
+# ------------------------------------------------------------------------------------ the spec
+def _resolve(document: dict[str, Any], ref: str) -> dict[str, Any]:
+    node: Any = document
+    for token in ref.removeprefix("#/").split("/"):
+        node = node[token.replace("~1", "/").replace("~0", "~")]
+    while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+        node = _resolve(document, node["$ref"])
+    assert isinstance(node, dict)
+    return node
+
+
+def _payload_schema(document: dict[str, Any], message_ref: str) -> str:
+    """``#/channels/…/messages/x`` → the name of the message payload's component schema."""
+    message = _resolve(document, message_ref)
+    return str(message["payload"]["$ref"]).rsplit("/", 1)[-1]
+
+
+def _const(layout: str, name: str) -> Any:
+    return _field(LAYOUTS[layout], name).const
+
+
+def _field(layout: Layout, name: str) -> Field:
+    return layout.fields[layout.index(name)]
+
+
+def _tables() -> tuple[dict[str, str], dict[str, str], str, dict[str, str]]:
+    """(method → reply frame schema, x-event → event frame schema, the error reply schema, method →
+    operation's request frame schema), all from the AsyncAPI operations."""
+    document = load_specs()[1]
+    replies: dict[str, str] = {}
+    requests: dict[str, str] = {}
+    events: dict[str, str] = {}
+    error: str | None = None
+    for operation in document["operations"].values():
+        if "x-method" in operation:
+            method = operation["x-method"]
+            requests[method] = _payload_schema(document, operation["messages"][0]["$ref"])
+            for message in operation["reply"]["messages"]:
+                schema = _payload_schema(document, message["$ref"])
+                if _const(schema, "method") == method:
+                    replies[method] = schema
+                else:
+                    error = schema
+        elif "x-event" in operation:
+            schema = _payload_schema(document, operation["messages"][0]["$ref"])
+            if _const(schema, "event") != operation["x-event"]:  # pragma: no cover - spec guard
+                raise RuntimeError(f"event schema {schema} does not carry {operation['x-event']!r}")
+            events[operation["x-event"]] = schema
+    if error is None or set(events) != set(EVENT_NAMES):  # pragma: no cover - spec guard
+        raise RuntimeError(f"spec events {sorted(events)} differ from EVENT_NAMES {sorted(EVENT_NAMES)}")
+    return replies, events, error, requests
+
+
+REPLY_SCHEMAS, EVENT_SCHEMAS, ERROR_SCHEMA, _REQUEST_SCHEMAS = _tables()
+METHODS: Final = tuple(REPLY_SCHEMAS)
+
+
+def codes(table: str) -> dict[str, str]:
+    """Shared-vocabulary value → upstream code, inverted from an ``ENUMS`` table. Where several codes
+    share a value (``CreateOrderType``: ``l`` and ``L``) the lower-case one, as in the docs' examples."""
+    inverted: dict[str, str] = {}
+    for code in sorted(ENUMS[table], key=lambda c: (c == c.lower(), c)):
+        inverted[ENUMS[table][code]] = code
+    return inverted
+
+
+def args_of(method: str) -> Layout | None:
+    """The layout of a method's argument tuple (``None`` where the args are not a tuple)."""
+    args = _field(LAYOUTS[_REQUEST_SCHEMAS[method]], "args")
+    if args.kind == "ref" and args.ref is not None and LAYOUTS[args.ref].is_tuple:
+        return LAYOUTS[args.ref]
+    return None
+
+
+def _list_of(convert: Converter) -> Converter:
+    def convert_all(values: Any) -> list[Any]:
+        if not isinstance(values, list):
+            raise NormalizationError("result", f"expected an array, got {type(values).__name__}")
+        return [convert(v) for v in values]
+
+    return convert_all
+
+
+def _passthrough(value: Any) -> Any:
+    return value
+
+
+def _slot_converter(slot: Field) -> Converter:
+    if slot.ref is None:
+        return _passthrough
+    if slot.kind == "list":
+        return _list_of(NORMALIZER.converter(slot.ref))
+    if slot.kind == "map":
+        inner = NORMALIZER.converter(slot.ref)
+        return lambda values: {k: inner(v) for k, v in values.items()}
+    return NORMALIZER.converter(slot.ref)
+
+
+def result_layout(method: str) -> Field:
+    """The ``result`` slot of a method's reply frame (its kind and row layout)."""
+    return _field(LAYOUTS[REPLY_SCHEMAS[method]], "result")
+
+
+def _schema_ref(schema: dict[str, Any]) -> str | None:
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    for part in schema.get("allOf", ()):
+        if "$ref" in part:
+            return str(part["$ref"]).rsplit("/", 1)[-1]
+    return None
+
+
+def _payload_converter(event_schema: str) -> Converter:
+    """The converter of an event frame's payload, from the spec: the ``payload`` slot's schema is a
+    row layout (``OrderRow``, ``TradeRow``, ``HeartbeatPayload``) or an array of one (``BalanceList``).
+    The generated layout cannot say it for order events (their slot is ``allOf`` a row and a size)."""
+    schemas = load_specs()[1]["components"]["schemas"]
+    slots = schemas[event_schema]["items"]
+    slot = next(s for s in slots if s.get("title") == "payload")
+    name = _schema_ref(slot)
+    if name is None:  # pragma: no cover - spec guard
+        raise RuntimeError(f"{event_schema}: payload has no schema reference")
+    if name in LAYOUTS:
+        return NORMALIZER.converter(name)
+    row = _schema_ref(schemas[name].get("items", {}))
+    if row is None or row not in LAYOUTS:  # pragma: no cover - spec guard
+        raise RuntimeError(f"{event_schema}: payload {name} is neither a row nor a list of rows")
+    return _list_of(NORMALIZER.converter(row))
+
+
+_RESULTS: Final = {method: _slot_converter(result_layout(method)) for method in METHODS}
+_PAYLOADS: Final = {name: _payload_converter(schema) for name, schema in EVENT_SCHEMAS.items()}
+
+
+def _single(layout: str) -> str:
+    """The name of a one-slot layout's only field (``HeartbeatPayload`` → ``heartbeat``)."""
+    (only,) = LAYOUTS[layout].fields
+    return str(only.name)
+
+
+_HEARTBEAT_PAYLOAD = _schema_ref(
+    next(s for s in load_specs()[1]["components"]["schemas"][EVENT_SCHEMAS["sys"]]["items"]
+         if s.get("title") == "payload")
+)  # fmt: skip
+assert _HEARTBEAT_PAYLOAD is not None
+_HEARTBEAT_SLOT = _single(_HEARTBEAT_PAYLOAD)
+_HEARTBEAT_REF = _field(LAYOUTS[_HEARTBEAT_PAYLOAD], _HEARTBEAT_SLOT).ref
+assert _HEARTBEAT_REF is not None
+_HEARTBEAT_TIME = _single(_HEARTBEAT_REF)
+
+
+# ------------------------------------------------------------------------------------ events
+def heartbeat_message(now: float | None = None) -> dict[str, Any]:
+    """A heartbeat the gateway generates when the upstream has been silent."""
+    moment = int(time.time() if now is None else now)
+    return {"event": HEARTBEAT, "data": {_HEARTBEAT_TIME: moment, "source": "gateway"}}
+
+
+def event_message(event: FinexEvent) -> dict[str, Any] | None:
+    """The normalized ``{"event", "data"}`` of an upstream event (``None``: not one the gateway relays).
+
+    Raises :class:`NormalizationError` when the payload cannot be normalized.
+    """
+    name = EVENT_NAMES.get(event.name)
+    if name is None:
+        return None
+    try:
+        data = _PAYLOADS[event.name](decode_json(bytes(event.payload)))
+    except (DecimalError, TypeError, AttributeError, KeyError, msgspec.DecodeError) as exc:
+        raise NormalizationError(event.name, str(exc)) from None
+    if name == HEARTBEAT:
+        data = {**data[_HEARTBEAT_SLOT], "source": "upstream"}
+    return {"event": name, "data": data}
+
+
+class SupportsEvents(Protocol):
+    """What :func:`relay` reads: an async iterator of events counting what its buffer dropped."""
+
+    dropped: int
+
+    def __aiter__(self) -> AsyncIterator[FinexEvent]: ...
+
+    async def __anext__(self) -> FinexEvent: ...
+
+
+async def relay(stream: SupportsEvents, heartbeat_interval: float) -> AsyncIterator[dict[str, Any]]:
+    """Normalized messages of one client's event stream, ending when the stream ends.
+
+    A heartbeat is generated whenever nothing came for ``heartbeat_interval`` seconds; when the
+    client's buffer dropped events (drop-oldest), an ``overflow`` notice with the count comes before
+    the next event.
+    """
+    reported = 0
+    while True:
+        try:
+            async with asyncio.timeout(heartbeat_interval):
+                event = await anext(stream)
+        except TimeoutError:
+            yield heartbeat_message()
+            continue
+        except StopAsyncIteration:
+            return
+        if stream.dropped > reported:
+            yield {"event": OVERFLOW, "data": {"dropped": stream.dropped - reported}}
+            reported = stream.dropped
+        try:
+            message = event_message(event)
+        except NormalizationError as exc:  # drift already counted by the frame hook
+            log.warning("finex event %s cannot be normalized, skipped: %s", event.name, exc)
+            continue
+        if message is not None:
+            yield message
+
+
+# ------------------------------------------------------------------------------------ the client
+@dataclass
+class _Subscription:
+    """Clients of one credential's private event subscription (subscribed upstream once)."""
+
+    clients: int = 0
+    connection: object | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class FinexClient:
+    """The gateway's handle on the Finex upstream: a :class:`FinexPool` (one multiplexed connection
+    per JWT) plus metrics, the frame drift check and shared event subscriptions."""
+
+    def __init__(self, pool: FinexPool, settings: Settings, metrics: Metrics, drift: DriftMonitor) -> None:
+        self.pool = pool
+        self._settings = settings
+        self._metrics = metrics
+        self._drift = drift
+        self._subscriptions: dict[str | None, _Subscription] = {}
+        self._unknown: set[tuple[int, str]] = set()
+
+    @classmethod
+    def create(cls, url: str, settings: Settings, metrics: Metrics, drift: DriftMonitor) -> FinexClient:
+        holder: list[FinexClient] = []
+        pool = FinexPool.from_settings(settings, url, on_frame=lambda *a: holder[0].on_frame(*a))
+        client = cls(pool, settings, metrics, drift)
+        holder.append(client)
+        return client
+
+    async def aclose(self) -> None:
+        await self.pool.close()
+
+    # -- drift -------------------------------------------------------------------------------------
+    def on_frame(self, kind: int, name: str, data: bytes) -> None:
+        """Validate one received frame against its AsyncAPI schema (``orjson``, validation only)."""
+        if kind == REPLY:
+            schema = ERROR_SCHEMA if name == "error" else REPLY_SCHEMAS.get(name)
+        elif kind in (PUBLIC_EVENT, PRIVATE_EVENT):
+            schema = EVENT_SCHEMAS.get(name)
+        else:
+            schema = None
+        frame: Any = None
+        if schema is not None:
+            try:
+                frame = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                schema = None
+        if schema is None:
+            self._metrics.drift.labels(UPSTREAM, name or "?", "#/unknown-frame").inc()
+            if (kind, name) not in self._unknown and len(self._unknown) < 1000:
+                self._unknown.add((kind, name))
+                log.warning("schema drift: finex frame of kind %d name %r matches no schema", kind, name)
+            return
+        self._drift.check_frame(name, schema, frame)
+
+    # -- calls -------------------------------------------------------------------------------------
+    async def ping(self) -> None:
+        """Readiness: one round trip on the anonymous connection (any reply, even an error, will do)."""
+        timeout = min(self._settings.ws_call_timeout, 5.0)
+        try:
+            await self.pool.get(None).call("subscribe", ("public", []), timeout=timeout)
+        except UpstreamRejected:
+            return
+
+    async def raw(self, jwt: str | None, method: str, args: Sequence[Any]) -> msgspec.Raw:
+        """``[1, id, method, args]`` → the reply's exact ``result`` bytes; counted, never retried."""
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await self.pool.get(jwt).call(method, args)
+        except UpstreamRejected:
+            outcome = "rejected"
+            self._metrics.upstream_errors.labels(UPSTREAM, method, "rejected").inc()
+            raise
+        except UpstreamError as exc:
+            outcome = "error"
+            kind = {UpstreamTimeout: "timeout", UpstreamUnavailable: "transport"}.get(type(exc), "malformed")
+            self._metrics.upstream_errors.labels(UPSTREAM, method, kind).inc()
+            raise
+        finally:
+            self._metrics.upstream_calls.labels(UPSTREAM, method, outcome).inc()
+            self._metrics.upstream_latency.labels(UPSTREAM, method).observe(time.perf_counter() - started)
+
+    async def call(self, jwt: str | None, method: str, args: Sequence[Any]) -> Any:
+        """The normalized result of ``method`` (rows → objects named by the spec's slot titles)."""
+        raw = await self.raw(jwt, method, args)
+        try:
+            return _RESULTS[method](decode_json(bytes(raw)))
+        except (NormalizationError, DecimalError, TypeError, AttributeError, KeyError) as exc:
+            self._metrics.upstream_errors.labels(UPSTREAM, method, "malformed").inc()
+            raise BadUpstreamResponse(f"the upstream {method} result cannot be normalized: {exc}") from None
+        except msgspec.DecodeError:
+            self._metrics.upstream_errors.labels(UPSTREAM, method, "malformed").inc()
+            raise BadUpstreamResponse(f"the upstream {method} result is not JSON") from None
+
+    # -- events ------------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def events(self, jwt: str | None) -> AsyncIterator[SupportsEvents]:
+        """One client's bounded event stream (``settings.event_buffer``, drop-oldest) on the credential's
+        connection, subscribed upstream to the private streams once for all of that credential's
+        clients. Raises the upstream's error when the subscription fails."""
+        connection = self.pool.get(jwt)
+        stream = connection.events(self._settings.event_buffer)
+        entry = self._subscriptions.setdefault(jwt, _Subscription())
+        entry.clients += 1
+        try:
+            async with entry.lock:
+                if entry.connection is not connection or connection.closed:
+                    await connection.subscribe(PRIVATE_SCOPE, PRIVATE_STREAMS)
+                    entry.connection = connection
+            yield stream
+        finally:
+            stream.close()
+            entry.clients -= 1
+            if entry.clients == 0:
+                # Last client gone: stop re-subscribing so the connection can idle out.
+                if self._subscriptions.get(jwt) is entry:
+                    del self._subscriptions[jwt]
+                connection.forget_subscriptions()
+
+
+async def open_finex(
+    url: str, settings: Settings, metrics: Metrics, drift: DriftMonitor, stack: AsyncExitStack
+) -> FinexClient:
+    """A :class:`FinexClient` closed with ``stack``."""
+    client = FinexClient.create(url, settings, metrics, drift)
+    stack.push_async_callback(client.aclose)
+    return client

@@ -1,0 +1,210 @@
+"""Documentation models of the Finex routes, built from ``generated/finex_layouts.py`` (never by hand).
+
+``gateway.schemas`` builds the REST side's models from the Iqfinex layouts only, so this is the same
+recipe over the Finex layouts (same field-kind mapping; models are prefixed ``Finex`` so their
+component names never collide with the REST ones). Documentation only: responses are encoded with
+``orjson`` and never re-validated.
+
+    decimal   → string, canonical decimal pattern       timestamp → integer (Unix seconds)
+    enum      → the normalized values of its ``ENUMS`` table
+    optional  → nullable (the gateway always sends the key)
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import Field as PydanticField
+
+from gateway.drift import load_specs
+from gateway.schemas import CANONICAL_DECIMAL, DECIMAL_INPUT, Problem
+from generated.finex_layouts import ENUMS, LAYOUTS
+from generated.layout_types import Field
+
+__all__ = [
+    "FINEX_ERRORS",
+    "MARKET_PATTERN",
+    "OPTIONAL_CREDENTIALS",
+    "UUID_PATTERN",
+    "finex_model",
+    "finex_responses",
+    "order_body_schema",
+    "spec_schema",
+    "vocabulary",
+]
+
+_CONFIG = ConfigDict(extra="allow")
+_models: dict[str, type[BaseModel]] = {}
+
+Decimal = Annotated[
+    str,
+    PydanticField(
+        pattern=CANONICAL_DECIMAL, description="Exact decimal as a string in canonical plain form.",
+        examples=["0.25"],
+    ),
+]  # fmt: skip
+
+
+def spec_schema(name: str) -> dict[str, Any]:
+    """A component schema of the Finex AsyncAPI document."""
+    schema: dict[str, Any] = load_specs()[1]["components"]["schemas"][name]
+    return schema
+
+
+UUID_PATTERN: str = spec_schema("Uuid")["pattern"]
+
+
+def vocabulary(table: str) -> tuple[str, ...]:
+    """The normalized values of an ``ENUMS`` table (without the empty "no filter" value)."""
+    return tuple(v for v in dict.fromkeys(ENUMS[table].values()) if v)
+
+
+def _scalar(item: Field) -> Any:
+    kind = item.kind
+    if kind == "decimal":
+        return Decimal
+    if kind == "timestamp":
+        return Annotated[int, PydanticField(ge=0, description="Unix time, seconds")]
+    if kind == "integer":
+        return int
+    if kind == "string":
+        return str
+    if kind == "enum" and item.enum is not None:
+        return Literal[vocabulary(item.enum)]
+    if kind == "ref" and item.ref is not None:
+        return finex_model(item.ref)
+    if kind == "list" and item.ref is not None:
+        return list[finex_model(item.ref)]  # type: ignore[misc]
+    if kind == "list":
+        return list[Any]
+    if kind == "map":
+        return dict[str, Any]
+    return Any
+
+
+def finex_model(layout: str, name: str | None = None, doc: str | None = None) -> type[BaseModel]:
+    """The model of a normalized Finex layout (cached by name, default ``Finex<Layout>``)."""
+    name = name or f"Finex{layout}"
+    found = _models.get(name)
+    if found is not None:
+        return found
+    spec = LAYOUTS[layout]
+    fields: dict[str, Any] = {}
+    for item in spec.fields:
+        annotation = _scalar(item)
+        fields[item.name] = (annotation | None if item.optional else annotation, PydanticField(...))
+    built: type[BaseModel] = create_model(
+        name,
+        __config__=_CONFIG,
+        __doc__=doc or f"Normalized `{layout}` ({spec.source}#{spec.pointer}).",
+        **fields,
+    )
+    _models[name] = built
+    return built
+
+
+MARKET_PATTERN = r"^[A-Za-z0-9]{1,32}$"
+"""Market ids the gateway passes on (the spec only says non-empty; Finex ids look like ``btcusdt``)."""
+
+_AMOUNT_HELP = {
+    "amount": "Order size (base currency), > 0.",
+    "price": "Limit price, > 0: required for limit and post-only orders, may be left out of market orders.",
+    "quote_amount": "Market buys only: the most quote currency to spend, > 0.",
+}
+
+
+def order_body_schema() -> dict[str, Any]:
+    """JSON schema of one ``POST /v1/finex/orders`` body: the ``CreateOrderArgs`` slots by title.
+
+    Amounts are decimal strings (JSON numbers tolerated, read from their exact text), finite and > 0.
+    """
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for item in LAYOUTS["CreateOrderArgs"].fields:
+        if item.kind == "decimal":
+            prop: dict[str, Any] = {
+                "anyOf": [
+                    {"type": "string", "pattern": DECIMAL_INPUT},
+                    {"type": "number", "exclusiveMinimum": 0},
+                ],
+                "description": _AMOUNT_HELP.get(item.name, ""),
+            }
+        elif item.kind == "enum" and item.enum is not None:
+            prop = {"type": "string", "enum": list(vocabulary(item.enum))}
+        else:
+            prop = {"type": "string", "pattern": MARKET_PATTERN}
+        properties[item.name] = prop
+        if not item.optional and item.name != "price":
+            required.append(item.name)
+    return {
+        "title": "FinexOrderRequest",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+        "example": {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.25", "price": "9120"},
+    }
+
+
+OPTIONAL_CREDENTIALS: dict[str, Any] = {"security": [{}]}
+"""``openapi_extra`` of a JWT-backed route: FastAPI lists the bearer scheme from the ``Jwt`` dependency,
+this adds the empty alternative (appended by FastAPI's merge): without a header the gateway's
+server-side credentials apply, so the header is optional."""
+
+FINEX_ERRORS: dict[int, str] = {
+    400: "The upstream answered with an error reply (`detail` is its description), e.g. unknown market, "
+    "order not found, insufficient balance, or a private method on an anonymous connection.",
+    401: "No usable credentials, or the upstream refused the JWT on the websocket handshake.",
+    422: "Invalid request: `detail` and `errors` name the parameter.",
+    502: "Bad upstream response: a malformed reply frame or a result that cannot be normalized.",
+    503: "Upstream unavailable: the websocket cannot be opened, too many calls in flight, or it dropped "
+    "with the call in flight (never resent: check before retrying an order).",
+    504: "Upstream timeout: no reply within the per-call timeout (the request may have been executed).",
+}
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {"type": "/problems/upstream-bad-request", "title": "The upstream rejected the request",
+          "status": 400, "detail": "order not found"},
+    401: {"type": "/problems/upstream-unauthorized",
+          "title": "The upstream did not accept the credentials", "status": 401,
+          "detail": "the upstream refused the websocket credentials (HTTP 401)"},
+    422: {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
+          "detail": "body amount: must be greater than 0",
+          "errors": [{"location": "body amount", "message": "not > 0"}]},
+    502: {"type": "/problems/bad-upstream-response", "title": "Bad upstream response", "status": 502,
+          "detail": "malformed reply frame from the upstream websocket"},
+    503: {"type": "/problems/upstream-unavailable", "title": "Upstream unavailable", "status": 503,
+          "detail": "the upstream websocket closed with the call in flight; not retried"},
+    504: {"type": "/problems/upstream-timeout", "title": "Upstream timeout", "status": 504,
+          "detail": "no reply to list_orders within 10s"},
+}  # fmt: skip
+
+
+def finex_responses(
+    body: Any = None, example: Any = None, status: int = 200, schema: dict[str, Any] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """Responses of a Finex-backed route: the success body (a model, or a JSON ``schema``; neither: no
+    content) and every problem."""
+    ok: dict[str, Any] = {"description": "Success." if body or schema else "Done; no content."}
+    if body is not None:
+        ok["model"] = body
+    content: dict[str, Any] = {}
+    if schema is not None:
+        content["schema"] = schema
+    if example is not None:
+        content["example"] = example
+    if content:
+        ok["content"] = {"application/json": content}
+    responses: dict[int | str, dict[str, Any]] = {status: ok}
+    for code, description in FINEX_ERRORS.items():
+        responses[code] = {
+            "model": Problem,
+            "description": description,
+            "content": {
+                "application/problem+json": {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": _EXAMPLES[code],
+                }
+            },
+        }
+    return responses

@@ -1,0 +1,373 @@
+"""The REST side's shaping: upstream ``data`` → the gateway's bodies, request parsing, parameters.
+
+Everything is driven by ``generated/iqfinex_layouts.py`` (``LAYOUTS``, ``ENUMS``, ``RESPONSES``) and the
+upstream contract's parameter components; no field is named by position or repeated by hand.
+
+- :func:`normalize` — the ``data`` of an operation's 200 envelope through its layout; map-shaped data
+  (tickers keyed by pair, balances keyed by currency) becomes a list of objects carrying the key under
+  its normalized name (``Field.key``).
+- :func:`order_book` and :func:`candles` — the two positional shapes, see their docstrings.
+- :func:`parse_order` — the ``POST /v1/orders`` body, read exactly (never through ``float``).
+- :func:`spec_query` / :func:`spec_path` — FastAPI parameters with the upstream's documented bounds.
+- :func:`json_response` — an ``orjson``-encoded body (no pydantic re-validation at runtime).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Annotated, Any
+
+import msgspec
+import orjson
+from fastapi import Path, Query
+from fastapi.responses import Response
+from pydantic import AfterValidator
+
+from gateway._decimal import DecimalError, DecimalRangeError, canonical, canonical_decimal, parse_decimal
+from gateway.drift import load_specs
+from gateway.normalize import NormalizationError, Normalizer, decode_json
+from gateway.problems import BadUpstreamResponse, InvalidRequest
+from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
+
+__all__ = [
+    "BOOK_SIDES",
+    "DEFAULT",
+    "NORMALIZER",
+    "ORDER_TYPES",
+    "PARAMETERS",
+    "CandlesLimit",
+    "Frame",
+    "Limit",
+    "Offset",
+    "PublicTradesLimit",
+    "Rounding",
+    "Sort",
+    "candles",
+    "check_precision",
+    "example",
+    "json_response",
+    "normalize",
+    "one_of",
+    "order_book",
+    "parse_order",
+    "spec_default",
+    "spec_enum",
+    "spec_path",
+    "spec_query",
+    "upstream_example",
+    "upstream_order",
+]
+
+NORMALIZER = Normalizer(LAYOUTS, ENUMS)
+
+PARAMETERS: dict[str, Any] = load_specs()[0]["components"]["parameters"]
+"""The upstream contract's parameter components (bounds, defaults, patterns, descriptions)."""
+
+
+# ------------------------------------------------------------------------------------ responses
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
+def _unnormalizable(exc: Exception) -> BadUpstreamResponse:
+    return BadUpstreamResponse(f"the upstream response cannot be normalized: {exc}")
+
+
+def normalize(operation: str, data: Any) -> Any:
+    """The normalized ``data`` of ``operation``'s 200 envelope (502 problem when it cannot be)."""
+    spec = RESPONSES[operation]
+    try:
+        if spec.kind == "map" and spec.ref is not None and spec.key is not None:
+            if not isinstance(data, dict):
+                raise NormalizationError(operation, f"expected an object, got {type(data).__name__}")
+            convert = NORMALIZER.converter(spec.ref)
+            return [{spec.key: key, **convert(value)} for key, value in data.items()]
+        assert spec.ref is not None
+        return NORMALIZER(spec.ref, data)
+    except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
+        raise _unnormalizable(exc) from None
+
+
+def _book_sides() -> dict[str, tuple[str, bool]]:
+    # Gateway side name → (upstream OrderBook field, best-first is descending). The upstream calls the
+    # sides buy (bids) and sell (asks); checked against the layout so a renamed field fails at import.
+    sides = {"bids": ("buy", True), "asks": ("sell", False)}
+    fields = {f.name for f in LAYOUTS["OrderBook"].fields}
+    missing = {wire for wire, _ in sides.values()} - fields
+    if missing:  # pragma: no cover - guards against a spec change
+        raise RuntimeError(f"OrderBook layout lacks {sorted(missing)}")
+    return sides
+
+
+BOOK_SIDES = _book_sides()
+
+
+def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
+    """Order book: price-keyed maps of ``[volume, orders]`` rows → sorted lists of level objects.
+
+    Upstream (``GET /v1/orderbook/BTCUSDC/0``, recorded 2019-09-24, excerpt)::
+
+        {"buy": {"7780.01": [0.00759362, 1], "8179.53": [0.00259782, 1]}, "sell": {"11683.86": [...]}}
+                  price      volume      orders
+
+    becomes ``{"market": "BTCUSDC", "rounding": 0, "bids": [{"price": "8179.53", "volume": "0.00259782",
+    "orders": 1}, ...], "asks": [...]}``: the key's name is the layout's ``Field.key`` (``price``), the
+    level fields come from the ``OrderBookLevel`` layout; bids best (highest) first, asks lowest first,
+    ordered by exact ``Decimal`` whatever order the upstream sent.
+    """
+    try:
+        if not isinstance(data, dict):
+            raise NormalizationError("OrderBook", f"expected an object, got {type(data).__name__}")
+        fields = {f.name: f for f in LAYOUTS["OrderBook"].fields}
+        out: dict[str, Any] = {"market": market, "rounding": rounding}
+        for side, (name, descending) in BOOK_SIDES.items():
+            item = fields[name]
+            assert item.ref is not None
+            assert item.key is not None
+            level = NORMALIZER.converter(item.ref)
+            raw = data.get(item.wire)
+            if not isinstance(raw, dict):
+                raise NormalizationError(f"OrderBook.{item.wire}", "expected an object keyed by price")
+            keyed = [(Decimal(canonical(price)), level(row)) for price, row in raw.items()]
+            keyed.sort(key=lambda pair: pair[0], reverse=descending)
+            out[side] = [{item.key: canonical_decimal(price), **row} for price, row in keyed]
+        return out
+    except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
+        raise _unnormalizable(exc) from None
+
+
+def candles(data: Any, market: str, frame: int) -> dict[str, Any]:
+    """Candles: ``{count, rows: [[open, high, low, close, volume, close_time?], ...]}`` → objects.
+
+    Upstream (``GET /v1/candles/ETHBTC/300``, the docs' example)::
+
+        {"count": 3600, "rows": [[0.034375, 0.034399, 0.03428, 0.034381, 4.1961],
+                                  open      high      low      close     volume   (live: no close_time)
+                                 [0.034322, 0.034425, 0.03417, 0.034375, 15.3358, 1552378200]]}
+                                                                                  close_time
+
+    becomes ``{"market": "ETHBTC", "frame": 300, "count": 3600, "candles": [{"open": "0.034375", ...,
+    "close_time": null}, {..., "close_time": 1552378200}]}`` (slot names from the ``CandleRow`` layout).
+    """
+    body = normalize("listCandles", data)
+    rows = body.pop("rows")
+    return {"market": market, "frame": frame, **body, "candles": rows}
+
+
+# ------------------------------------------------------------------------------------ requests
+ORDER_TYPES: dict[str, str] = ENUMS["OrderType"]
+"""Upstream order type code → normalized type (``LIMIT`` → ``limit``)."""
+
+_SIDES = {normalized: code for code, normalized in ENUMS["Side"].items()}
+_REQUEST = {f.name: f for f in LAYOUTS["CreateOrderRequest"].fields}
+_TYPE_FIELD = "type"  # the gateway's own request field; the upstream infers the type from the fields
+_MARKET_PATTERN = PARAMETERS["AssetPath"]["schema"]["pattern"]
+_request_decoder = msgspec.json.Decoder(float_hook=Decimal)
+
+
+def _amount(name: str, value: Any) -> Decimal:
+    try:
+        amount = parse_decimal(value)  # str (any notation), int or Decimal; bounded; never formatted here
+    except DecimalRangeError:
+        raise InvalidRequest(f"body {name}: out of range", errors=[_error(name, "out of range")]) from None
+    except DecimalError:
+        raise InvalidRequest(
+            f"body {name}: {value!r} is not a decimal number", errors=[_error(name, "not a decimal")]
+        ) from None
+    if amount <= 0:
+        raise InvalidRequest(f"body {name}: must be greater than 0", errors=[_error(name, "not > 0")])
+    return amount
+
+
+def _error(name: str, message: str) -> dict[str, str]:
+    return {"location": f"body {name}", "message": message}
+
+
+def _places(amount: Decimal) -> int:
+    exponent = amount.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def parse_order(raw: bytes) -> tuple[str, str, dict[str, Decimal]]:
+    """Validate a ``POST /v1/orders`` body: ``(market, side, {volume, price?, stop_price?})``.
+
+    Amounts are decimal strings (JSON numbers are tolerated and read from their exact text); the
+    order ``type`` must agree with the amounts given (limit: price; market: none; stop_limit: both).
+    """
+    try:
+        body = _request_decoder.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise InvalidRequest(f"body: not valid JSON ({exc})", errors=[_error("", "invalid JSON")]) from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("body: must be a JSON object", errors=[_error("", "not an object")])
+    known = {*_REQUEST, _TYPE_FIELD}
+    unknown = sorted(str(k) for k in body if k not in known)
+    if unknown:
+        raise InvalidRequest(
+            f"body: unknown field(s) {', '.join(unknown)}",
+            errors=[_error(k, "unknown field") for k in unknown],
+        )
+    missing = [f.name for f in _REQUEST.values() if not f.optional and body.get(f.name) is None]
+    if missing:
+        raise InvalidRequest(
+            f"body: missing field(s) {', '.join(missing)}", errors=[_error(k, "required") for k in missing]
+        )
+    market = body["market"]
+    if not isinstance(market, str) or not _match(_MARKET_PATTERN, market):
+        raise InvalidRequest(
+            f"body market: must match {_MARKET_PATTERN}", errors=[_error("market", "invalid market")]
+        )
+    side = body["side"]
+    if side not in _SIDES:
+        raise InvalidRequest(
+            f"body side: must be one of {', '.join(_SIDES)}", errors=[_error("side", "invalid side")]
+        )
+    amounts = {
+        f.name: _amount(f.name, body[f.name])
+        for f in _REQUEST.values()
+        if f.kind == "decimal" and body.get(f.name) is not None
+    }
+    given = {name for name in amounts if name != "volume"}
+    expected = {"limit": {"price"}, "market": set(), "stop_limit": {"price", "stop_price"}}
+    kind = body.get(_TYPE_FIELD)
+    if kind is None:
+        kind = next((k for k, needs in expected.items() if needs == given), None)
+        if kind is None:
+            raise InvalidRequest(
+                "body: stop_price needs a price (stop_limit order)", errors=[_error("price", "required")]
+            )
+    if kind not in expected or kind not in ORDER_TYPES.values():
+        raise InvalidRequest(
+            f"body type: must be one of {', '.join(expected)}", errors=[_error(_TYPE_FIELD, "invalid type")]
+        )
+    if expected[kind] != given:
+        needs = ", ".join(sorted(expected[kind])) or "no price"
+        raise InvalidRequest(
+            f"body type: a {kind} order takes {needs}",
+            errors=[_error(_TYPE_FIELD, f"a {kind} order takes {needs}")],
+        )
+    return market, side, amounts
+
+
+def check_precision(amounts: dict[str, Decimal], accuracy: int | None) -> None:
+    """At most ``accuracy`` decimal places in the prices (the pair's ``accuracy``, when known)."""
+    if accuracy is None:
+        return
+    for name, amount in amounts.items():
+        if name != "volume" and _places(amount) > accuracy:
+            raise InvalidRequest(
+                f"body {name}: at most {accuracy} decimal places for this market",
+                errors=[_error(name, f"more than {accuracy} decimal places")],
+            )
+
+
+def upstream_order(market: str, side: str, amounts: dict[str, Decimal]) -> dict[str, Any]:
+    """The upstream body in wire names, amounts as exact decimal strings (no rounding)."""
+    body: dict[str, Any] = {_REQUEST["market"].wire: market, _REQUEST["side"].wire: _SIDES[side]}
+    for name, amount in amounts.items():
+        body[_REQUEST[name].wire] = canonical_decimal(amount)
+    return body
+
+
+def _match(pattern: str, value: str) -> bool:
+    return re.fullmatch(pattern.removeprefix("^").removesuffix("$"), value) is not None
+
+
+# ------------------------------------------------------------------------------------ parameters
+def one_of(values: Iterable[Any]) -> Callable[[Any], Any]:
+    """A pydantic after-validator admitting only ``values`` (enum parameters read as integers)."""
+    allowed = sorted(values)
+
+    def check(value: Any) -> Any:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(map(str, allowed))}")
+        return value
+
+    return check
+
+
+def _schema(component: str) -> dict[str, Any]:
+    schema: dict[str, Any] = PARAMETERS[component]["schema"]
+    if "$ref" in schema:
+        schema = load_specs()[0]["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _bounds(component: str) -> dict[str, Any]:
+    parameter = PARAMETERS[component]
+    schema = _schema(component)
+    out: dict[str, Any] = {"description": parameter.get("description", "").strip()}
+    if "minimum" in schema:
+        out["ge"] = schema["minimum"]
+    if "maximum" in schema:
+        out["le"] = schema["maximum"]
+    if "pattern" in schema:
+        out["pattern"] = schema["pattern"]
+    if "enum" in schema:
+        out["json_schema_extra"] = {"enum": schema["enum"]}
+    if "example" in parameter:
+        out["examples"] = [parameter["example"]]
+    return out
+
+
+def spec_default(component: str) -> Any:
+    """The documented default of a parameter (its ``default``, else its example)."""
+    return _schema(component).get("default", PARAMETERS[component].get("example"))
+
+
+def spec_enum(component: str) -> list[Any]:
+    """The documented values of an enumerated parameter."""
+    return list(_schema(component)["enum"])
+
+
+def spec_query(component: str, **overrides: Any) -> Any:
+    """A FastAPI ``Query`` with the bounds and description of an upstream parameter."""
+    return Query(**{**_bounds(component), **overrides})
+
+
+def spec_path(component: str, **overrides: Any) -> Any:
+    """A FastAPI ``Path`` with the bounds and description of an upstream parameter."""
+    return Path(**{**_bounds(component), **overrides})
+
+
+DEFAULT: dict[str, Any] = {name: spec_default(name) for name, p in PARAMETERS.items() if not p["required"]}
+"""Documented defaults of the optional upstream parameters, plus the examples the gateway adopts as
+defaults for parameters that are path segments upstream and optional query parameters here."""
+DEFAULT.update(Frame=spec_default("Frame"), Rounding=spec_default("Rounding"))
+
+# Query parameters with the upstream's bounds; a route writes ``limit: Limit = DEFAULT["Limit"]``.
+Limit = Annotated[int, spec_query("Limit")]
+PublicTradesLimit = Annotated[int, spec_query("PublicTradesLimit")]
+CandlesLimit = Annotated[int, spec_query("CandlesLimit")]
+Offset = Annotated[int, spec_query("Offset")]
+Sort = Annotated[str, AfterValidator(one_of(spec_enum("Sort"))), spec_query("Sort")]
+Frame = Annotated[int, AfterValidator(one_of(spec_enum("Frame"))), spec_query("Frame")]
+Rounding = Annotated[int, AfterValidator(one_of(spec_enum("Rounding"))), spec_query("Rounding")]
+
+
+# ------------------------------------------------------------------------------------ examples
+def upstream_example(operation: str) -> Any:
+    """The ``data`` of the upstream contract's 200 example of ``operation`` (None without one).
+
+    Documentation only: YAML has already read the example's numbers as floats, so this is the one
+    place a float is turned into decimal text (its shortest repr, as the contract wrote it).
+    """
+    for item in load_specs()[0]["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("operationId") == operation:
+                content = op["responses"]["200"]["content"]["application/json"]
+                sample = content.get("example")
+                if sample is None and content.get("examples"):
+                    sample = next(iter(content["examples"].values()))["value"]
+                return None if sample is None else decode_json(orjson.dumps(sample))["data"]
+    raise KeyError(operation)
+
+
+def example(operation: str, shape: Callable[[Any], Any] | None = None) -> Any:
+    """The normalized form of the upstream example (``shape``: the route's own shaping)."""
+    data = upstream_example(operation)
+    if data is None:
+        return None
+    return shape(data) if shape is not None else normalize(operation, data)

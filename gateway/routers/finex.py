@@ -1,0 +1,398 @@
+"""Finex websocket methods over HTTP, one route per method, on the credential's shared connection.
+
+Every route makes exactly one upstream call and never retries it: a ``create_order`` or
+``create_bulk`` whose reply is lost (504, 503) may or may not have been executed, so the caller checks
+``GET /v1/finex/orders`` before trying again. Rows come back as objects named by the AsyncAPI slot
+titles, in the shared vocabulary (``state: open``, ``type: limit``) with canonical decimals.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from gateway import finex_requests as req
+from gateway.deps import Jwt, State
+from gateway.finex_schemas import (
+    MARKET_PATTERN,
+    OPTIONAL_CREDENTIALS,
+    UUID_PATTERN,
+    finex_model,
+    finex_responses,
+    order_body_schema,
+    spec_schema,
+    vocabulary,
+)
+from gateway.problems import BadUpstreamResponse
+from gateway.rest import json_response
+from gateway.schemas import list_of
+from generated.finex_layouts import LAYOUTS
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["finex"])
+
+_INT_MAX = 2**31 - 1  # the gateway's bound on page/limit (the spec sets only the minimum)
+
+
+def _arg(args_schema: str, title: str, **overrides: Any) -> Any:
+    """A ``Query`` with the bounds and description of one argument slot of the spec."""
+    item = next(i for i in spec_schema(args_schema)["items"] if i.get("title") == title)
+    bounds: dict[str, Any] = {"description": item.get("description", "").strip()}
+    if "minimum" in item:
+        bounds["ge"] = item["minimum"]
+    return Query(**{**bounds, **overrides})
+
+
+Uuid = Annotated[str, Path(pattern=UUID_PATTERN, description="Order UUID.")]
+Market = Annotated[str | None, Query(pattern=MARKET_PATTERN, description="Market id, e.g. `btcusdt`.")]
+OrderState = Literal[vocabulary("ListOrdersState")]  # type: ignore[valid-type]
+Page = Annotated[int, _arg("ListOrdersArgs", "page", le=_INT_MAX)]
+Limit = Annotated[int, _arg("ListOrdersArgs", "limit", le=_INT_MAX)]
+TransferPage = Annotated[int, _arg("GetTransfersArgs", "page", le=_INT_MAX)]
+TransferLimit = Annotated[int, _arg("GetTransfersArgs", "limit", le=_INT_MAX)]
+TransferState = Annotated[
+    str, _arg("GetTransfersArgs", "state", alias="state", max_length=64, pattern=r"^[A-Za-z0-9_]*$")
+]
+
+Order = finex_model("OrderRow", "FinexOrder", "An order in the shared vocabulary (either upstream).")
+Trade = finex_model("TradeRow", "FinexTrade", "A trade of one of the user's orders.")
+Transfer = finex_model("TransferRow", "FinexTransfer", "A deposit or withdrawal.")
+Created = finex_model("CreateOrderResult", "FinexCreatedOrder", "The UUID of the order pushed to the engine.")
+Config = finex_model(
+    "GetConfigResult", "FinexConfig", "`{component: {scope: {key: value}}}`; secrets masked."
+)
+
+_ORDER_EXAMPLE = {
+    "market": "btcusd", "id": 97, "uuid": "6dcc2c8e-c295-11ea-b7ad-1831bf9834b0", "side": "sell",
+    "state": "open", "type": "limit", "price": "9120", "avg_price": "0", "volume": "0.25",
+    "original_volume": "0.25", "executed_volume": "0", "trades_count": 0, "created_at": 1594386563,
+    "maker_fee": "0.25", "taker_fee": "0.25", "trigger_price": None, "reject_reason": None,
+}  # fmt: skip
+_TRADE_EXAMPLE = {
+    "market": "btcusd", "id": 33, "price": "9120", "volume": "0.25", "total": "2280", "order_id": 100,
+    "order_uuid": "ab224fef-c2a2-11ea-b670-1831bf9834b0", "order_side": "buy", "taker_side": "buy",
+    "fee": "0.0005", "fee_unit": "btc", "created_at": 1594392250,
+}  # fmt: skip
+_TRANSFER_EXAMPLE = {
+    "id": 9, "user_id": "fda0dc69-7f8c-47e0-996d-e73caabc4835", "currency": "eth", "state": "confirmed",
+    "amount": "1000", "txid": "0x51a20564eaba83669460c4f45efbde9c", "block_number": 2, "remote_id": "0x12",
+    "expires_at": 1594392250, "created_at": 1594392250,
+}  # fmt: skip
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    body = {"required": True, "content": {"application/json": {"schema": schema}}}
+    return {**OPTIONAL_CREDENTIALS, "requestBody": body}
+
+
+def _array_of(schema: dict[str, Any], example: Any) -> dict[str, Any]:
+    return {"type": "array", "items": schema, "minItems": 1, "maxItems": req.MAX_BATCH, "example": example}
+
+
+_ORDER_BODY = order_body_schema()
+_TARGET_BODY = {
+    "title": "FinexCancelTarget",
+    "type": "object",
+    "properties": {
+        item.name: {"type": "string", "pattern": UUID_PATTERN if item.name == "uuid" else MARKET_PATTERN}
+        for item in LAYOUTS["CancelTarget"].fields
+    },
+    "required": [item.name for item in LAYOUTS["CancelTarget"].fields],
+    "additionalProperties": False,
+}
+_CONFIG_BODY = {
+    "title": "FinexConfigValue",
+    "type": "object",
+    "properties": {
+        "value": {
+            "description": "A string, boolean, number or list of strings.",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "boolean"},
+                {"type": "number"},
+                {"type": "array", "items": {"type": "string"}},
+            ],
+        },
+        "scope": {"type": "string", "enum": list(req.CONFIG_SCOPES)},
+    },
+    "required": ["value", "scope"],
+    "additionalProperties": False,
+    "example": {"value": True, "scope": "public"},
+}
+_BULK_OUTCOME = {
+    "title": "FinexBulkOutcome",
+    "type": "object",
+    "properties": {
+        "index": {"type": "integer", "minimum": 0, "description": "Position in the request."},
+        "uuid": {"type": ["string", "null"], "description": "The new order's UUID, null if it failed."},
+        "ok": {"type": "boolean"},
+        "error": {"type": ["string", "null"], "description": "Why it failed (the upstream gives no reason)."},
+    },
+    "required": ["index", "uuid", "ok", "error"],
+}
+_BULK_FAILED = "the upstream did not create this order (it reports no reason)"
+
+
+def _no_content() -> Response:
+    return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------------ orders
+@router.get(
+    "/v1/finex/orders",
+    operation_id="finexListOrders",
+    summary="List orders (list_orders)",
+    response_model=None,
+    responses=finex_responses(list_of(Order), [_ORDER_EXAMPLE]),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def list_orders(
+    state: State,
+    jwt: Jwt,
+    market: Market = None,
+    order_state: Annotated[
+        OrderState | None,  # type: ignore[valid-type]
+        Query(alias="state", description="Only orders in this state (the shared vocabulary)."),
+    ] = None,
+    page: Page = 0,
+    limit: Limit = 0,
+) -> Response:
+    layout = LAYOUTS["ListOrdersArgs"]
+    values = {
+        "market": market or "",
+        "page": page,
+        "limit": limit,
+        "state": req.STATE_CODES[order_state] if order_state else "",
+    }
+    rows = await state.finex.call(jwt, "list_orders", req.tuple_args(layout, values))
+    return json_response(rows)
+
+
+@router.get(
+    "/v1/finex/orders/by-uuid",
+    operation_id="finexListOrdersByUuid",
+    summary="List orders by UUID (list_orders_by_uuids)",
+    response_model=None,
+    responses=finex_responses(list_of(Order), [_ORDER_EXAMPLE]),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def list_orders_by_uuids(
+    state: State,
+    jwt: Jwt,
+    uuid: Annotated[
+        list[Annotated[str, Query(pattern=UUID_PATTERN)]],
+        Query(min_length=1, max_length=req.MAX_BATCH, description="Order UUIDs (repeat the parameter)."),
+    ],
+) -> Response:
+    return json_response(await state.finex.call(jwt, "list_orders_by_uuids", uuid))
+
+
+@router.get(
+    "/v1/finex/orders/{uuid}/trades",
+    operation_id="finexListOrderTrades",
+    summary="List the trades of an order (list_order_trades)",
+    response_model=None,
+    responses=finex_responses(list_of(Trade), [_TRADE_EXAMPLE]),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def list_order_trades(state: State, jwt: Jwt, uuid: Uuid) -> Response:
+    values = {"order_uuid": uuid}
+    args = req.tuple_args(LAYOUTS["ListOrderTradesArgs"], values)
+    return json_response(await state.finex.call(jwt, "list_order_trades", args))
+
+
+@router.post(
+    "/v1/finex/orders",
+    operation_id="finexCreateOrder",
+    summary="Create an order (create_order; sent once, never retried)",
+    response_model=None,
+    responses=finex_responses(Created, {"uuid": "4fec493d-c2a2-11ea-b670-1831bf9834b0"}),
+    openapi_extra=_body(_ORDER_BODY),
+)
+async def create_order(state: State, jwt: Jwt, request: Request) -> Response:
+    args = req.order_args(req.decode_body(await request.body()))
+    return json_response(await state.finex.call(jwt, "create_order", args))
+
+
+@router.post(
+    "/v1/finex/orders/bulk",
+    operation_id="finexCreateBulk",
+    summary="Create several orders (create_bulk; sent once, never retried)",
+    description="Every order is validated before anything is sent. The reply reports, in request order, "
+    "each order's UUID or its failure.",
+    response_model=None,
+    responses=finex_responses(
+        None,
+        [
+            {"index": 0, "uuid": "04852bd8-c2a3-11ea-b670-1831bf9834b0", "ok": True, "error": None},
+            {"index": 1, "uuid": None, "ok": False, "error": _BULK_FAILED},
+        ],
+        schema={"type": "array", "items": _BULK_OUTCOME},
+    ),
+    # Items without the title: openapi-python-client would otherwise generate FinexOrderRequest twice.
+    openapi_extra=_body(
+        _array_of({k: v for k, v in _ORDER_BODY.items() if k != "title"}, [_ORDER_BODY["example"]])
+    ),
+)
+async def create_bulk(state: State, jwt: Jwt, request: Request) -> Response:
+    orders = req.orders_args(req.decode_body(await request.body()))
+    outcomes = await state.finex.call(jwt, "create_bulk", orders)
+    if not isinstance(outcomes, list) or len(outcomes) != len(orders):
+        raise BadUpstreamResponse(
+            f"create_bulk answered {len(outcomes) if isinstance(outcomes, list) else 'no list'} outcome(s) "
+            f"for {len(orders)} order(s); check GET /v1/finex/orders before retrying"
+        )
+    failed = _failed_outcome()
+    report = [
+        {
+            "index": index,
+            "uuid": None if outcome == failed else outcome,
+            "ok": outcome != failed,
+            "error": _BULK_FAILED if outcome == failed else None,
+        }
+        for index, outcome in enumerate(outcomes)
+    ]
+    return json_response(report)
+
+
+def _failed_outcome() -> str:
+    """The outcome string of a failed bulk order (the spec's ``BulkOrderOutcome`` const branch)."""
+    for branch in spec_schema("BulkOrderOutcome")["oneOf"]:
+        if "const" in branch:
+            return str(branch["const"])
+    raise RuntimeError("BulkOrderOutcome has no failure const")  # pragma: no cover - spec guard
+
+
+@router.delete(
+    "/v1/finex/orders/{uuid}",
+    operation_id="finexCancelOrder",
+    summary="Cancel an order (cancel_order)",
+    status_code=204,
+    response_class=Response,
+    responses=finex_responses(None, status=204),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def cancel_order(
+    state: State, jwt: Jwt, uuid: Uuid, market: Annotated[str, Query(pattern=MARKET_PATTERN)]
+) -> Response:
+    args = req.cancel_args([{"market": market, "uuid": uuid}])
+    await state.finex.call(jwt, "cancel_order", args)
+    return _no_content()
+
+
+@router.post(
+    "/v1/finex/orders/cancel",
+    operation_id="finexCancelOrders",
+    summary="Cancel several orders (cancel_order)",
+    status_code=204,
+    response_class=Response,
+    responses=finex_responses(None, status=204),
+    openapi_extra=_body(
+        _array_of(_TARGET_BODY, [{"market": "btcusd", "uuid": "bc8b9e47-ac5f-443c-ae7b-e4e9758df20b"}])
+    ),
+)
+async def cancel_orders(state: State, jwt: Jwt, request: Request) -> Response:
+    args = req.cancel_args(req.decode_body(await request.body()))
+    await state.finex.call(jwt, "cancel_order", args)
+    return _no_content()
+
+
+@router.post(
+    "/v1/finex/orders/cancel-all",
+    operation_id="finexCancelAll",
+    summary="Cancel all orders (cancel_all)",
+    status_code=204,
+    response_class=Response,
+    responses=finex_responses(None, status=204),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def cancel_all(state: State, jwt: Jwt) -> Response:
+    await state.finex.call(jwt, "cancel_all", [])
+    return _no_content()
+
+
+# ------------------------------------------------------------------------------------ transfers
+@router.get(
+    "/v1/finex/deposits",
+    operation_id="finexListDeposits",
+    summary="List deposits (get_deposits)",
+    response_model=None,
+    responses=finex_responses(list_of(Transfer), [_TRANSFER_EXAMPLE]),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def list_deposits(
+    state: State,
+    jwt: Jwt,
+    transfer_state: TransferState = "",
+    page: TransferPage = 0,
+    limit: TransferLimit = 0,
+) -> Response:
+    return await _transfers(state, jwt, "get_deposits", transfer_state, page, limit)
+
+
+@router.get(
+    "/v1/finex/withdrawals",
+    operation_id="finexListWithdrawals",
+    summary="List withdrawals (get_withdraws)",
+    response_model=None,
+    responses=finex_responses(list_of(Transfer), [_TRANSFER_EXAMPLE]),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def list_withdrawals(
+    state: State,
+    jwt: Jwt,
+    transfer_state: TransferState = "",
+    page: TransferPage = 0,
+    limit: TransferLimit = 0,
+) -> Response:
+    return await _transfers(state, jwt, "get_withdraws", transfer_state, page, limit)
+
+
+async def _transfers(
+    state: State, jwt: str | None, method: str, status: str, page: int, limit: int
+) -> Response:
+    values = {"state": status, "page": page, "limit": limit}
+    return json_response(
+        await state.finex.call(jwt, method, req.tuple_args(LAYOUTS["GetTransfersArgs"], values))
+    )
+
+
+# ------------------------------------------------------------------------------------ config
+@router.put(
+    "/v1/finex/config/{component}/{key}",
+    operation_id="finexSetConfigValue",
+    summary="Set a configuration value (set_config_value)",
+    status_code=204,
+    response_class=Response,
+    responses=finex_responses(None, status=204),
+    openapi_extra=_body(_CONFIG_BODY),
+)
+async def set_config_value(
+    state: State,
+    jwt: Jwt,
+    component: Annotated[str, Path(max_length=128, description="Component name, e.g. `finex`.")],
+    key: Annotated[str, Path(max_length=128)],
+    request: Request,
+) -> Response:
+    args = req.config_args(component, key, req.decode_body(await request.body()))
+    await state.finex.call(jwt, "set_config_value", args)
+    return _no_content()
+
+
+@router.get(
+    "/v1/finex/config",
+    operation_id="finexGetConfig",
+    summary="Get the configuration (get_config)",
+    description="Numbers with a fraction come back as exact decimal strings.",
+    response_model=None,
+    responses=finex_responses(
+        Config,
+        {"config": {"finex": {"public": {"key_public": "value_public"}, "secret": {"key_secret": "******"}}}},
+    ),
+    openapi_extra=OPTIONAL_CREDENTIALS,
+)
+async def get_config(state: State, jwt: Jwt) -> Response:
+    return json_response(await state.finex.call(jwt, "get_config", []))

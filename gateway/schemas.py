@@ -1,0 +1,278 @@
+"""Documentation models of the REST side, built from ``generated/iqfinex_layouts.py`` (never by hand).
+
+These pydantic models only describe the bodies in the gateway's OpenAPI document; responses are encoded
+with ``orjson`` and never re-validated at runtime. Per layout field kind:
+
+    decimal   → string, canonical decimal pattern ("0.0000009", "0.25", never an exponent)
+    timestamp → integer (Unix seconds)       integer → integer        boolean → boolean
+    enum      → the normalized values of its ``ENUMS`` table (string when the spec gives no table)
+    ref/list/map → the nested model / a list / an object of them
+    optional  → nullable (the gateway always sends the key)
+
+Objects allow additional properties: fields the upstream adds are passed on, never dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import Field as PydanticField
+
+from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
+from generated.layout_types import Field, Layout
+
+__all__ = [
+    "CANONICAL_DECIMAL",
+    "DECIMAL_INPUT",
+    "Balance",
+    "Candles",
+    "MarketTicker",
+    "OrderBookBody",
+    "OrderRequest",
+    "Problem",
+    "error_responses",
+    "list_of",
+    "model",
+    "route",
+]
+
+CANONICAL_DECIMAL = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
+"""What every decimal the gateway emits looks like."""
+
+DECIMAL_INPUT = r"^(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+"""Decimal strings the gateway accepts in requests (plain or exponent form, exact)."""
+
+Decimal = Annotated[
+    str,
+    PydanticField(
+        pattern=CANONICAL_DECIMAL,
+        description="Exact decimal as a string in canonical plain form.",
+        examples=["0.0000009"],
+    ),
+]
+
+_CONFIG = ConfigDict(extra="allow")
+_models: dict[str, type[BaseModel]] = {}
+
+
+def _scalar(item: Field) -> Any:
+    kind = item.kind
+    if kind == "decimal":
+        return Decimal
+    if kind == "timestamp":
+        return Annotated[int, PydanticField(ge=0, description="Unix time, seconds")]
+    if kind == "integer":
+        return int
+    if kind == "boolean":
+        return bool
+    if kind == "string":
+        return str
+    if kind == "enum":
+        table = ENUMS.get(item.enum) if item.enum is not None else None
+        if table:
+            return Literal[tuple(dict.fromkeys(table.values()))]
+        return str
+    if kind == "const":
+        return Literal[item.const]
+    if kind == "ref" and item.ref is not None:
+        return model(item.ref)
+    if kind == "list" and item.ref is not None:
+        return list[model(item.ref)]  # type: ignore[misc]
+    if kind == "map" and item.ref is not None:
+        return dict[str, model(item.ref)]  # type: ignore[misc]
+    return Any
+
+
+def _field(item: Field) -> tuple[Any, Any]:
+    annotation = _scalar(item)
+    if item.optional:
+        return annotation | None, PydanticField(...)
+    return annotation, PydanticField(...)
+
+
+def _fields(layout: Layout) -> dict[str, tuple[Any, Any]]:
+    return {item.name: _field(item) for item in layout.fields}
+
+
+def model(
+    layout: str,
+    name: str | None = None,
+    first: dict[str, Any] | None = None,
+    drop: tuple[str, ...] = (),
+    last: dict[str, Any] | None = None,
+    doc: str | None = None,
+) -> type[BaseModel]:
+    """The model of a layout (cached by name): ``first`` fields (e.g. a map's key), the layout's fields
+    except ``drop``, then ``last`` fields; each extra field given as ``name: type``."""
+    name = name or layout
+    found = _models.get(name)
+    if found is not None:
+        return found
+    spec = LAYOUTS[layout]
+    fields: dict[str, tuple[Any, Any]] = {k: (v, PydanticField(...)) for k, v in (first or {}).items()}
+    fields.update({k: v for k, v in _fields(spec).items() if k not in drop})
+    fields.update({k: (v, PydanticField(...)) for k, v in (last or {}).items()})
+    built: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        name,
+        __config__=_CONFIG,
+        __doc__=doc or f"Normalized `{layout}` ({spec.source}#{spec.pointer}).",
+        **fields,
+    )
+    _models[name] = built
+    return built
+
+
+def _map_key(operation_or_layout: str, field_name: str | None = None) -> str:
+    """The normalized name of a map's key (``Field.key``): of an operation's data or a layout field."""
+    key: str | None
+    if field_name is None:
+        key = RESPONSES[operation_or_layout].key
+    else:
+        key = next(f for f in LAYOUTS[operation_or_layout].fields if f.name == field_name).key
+    assert key is not None
+    return key
+
+
+# Shaped bodies (see gateway.rest): map entries carry their key, positional rows become objects.
+MarketTicker = model(
+    "Ticker", "MarketTicker", first={_map_key("listTickers"): str}, doc="The ticker of one market."
+)
+Balance = model(
+    "BalanceEntry", "Balance", first={_map_key("getBalance"): str}, doc="The balance of one currency."
+)
+BookLevel = model(
+    "OrderBookLevel", "BookLevel", first={_map_key("OrderBook", "buy"): Decimal}, doc="One price level."
+)
+
+
+class OrderBookBody(BaseModel):
+    """Both sides of a market's order book; bids highest price first, asks lowest first."""
+
+    model_config = ConfigDict(title="OrderBook")
+    market: str
+    rounding: int
+    bids: list[BookLevel]  # type: ignore[valid-type]
+    asks: list[BookLevel]  # type: ignore[valid-type]
+
+
+Candles = model(
+    "CandleList",
+    "Candles",
+    first={"market": str, "frame": int},
+    drop=("rows",),
+    last={"candles": list[model("CandleRow")]},  # type: ignore[misc]
+    doc="Candles of a market, newest first; the live candle has `close_time: null`.",
+)
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = PydanticField(examples=["/problems/upstream-unavailable"])
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+class OrderRequest(BaseModel):
+    """Body of ``POST /v1/orders`` (documentation only: the body is parsed exactly, never via float).
+
+    Amounts are decimal strings (JSON numbers are tolerated and read from their exact text). Without
+    ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices → stop_limit.
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"market": "ETHBTC", "side": "sell", "type": "limit", "volume": "1.245", "price": "0.03437"}
+    ]})  # fmt: skip
+    market: str = PydanticField(pattern=r"^[A-Za-z0-9]{2,20}$")
+    side: Literal[tuple(dict.fromkeys(ENUMS["Side"].values()))]  # type: ignore[valid-type]
+    type: Literal[tuple(dict.fromkeys(ENUMS["OrderType"].values()))] | None = None  # type: ignore[valid-type]
+    volume: str = PydanticField(pattern=DECIMAL_INPUT, description="Order size, > 0.")
+    price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Limit price, > 0.")
+    stop_price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Activation price, > 0.")
+
+
+_ERRORS: dict[int, str] = {
+    400: "The upstream rejected the request (its 400; `detail` is the upstream message).",
+    401: "No or unknown credentials, or the upstream did not accept or no longer accepts the API key.",
+    403: "The upstream API key lacks the permission for this action (the upstream's 402).",
+    422: "Invalid request: `detail` and `errors` name the parameter.",
+    502: "Bad upstream response: an upstream 500, or a body that is not JSON or cannot be normalized.",
+    503: "Upstream unavailable: its 503, or it cannot be reached.",
+    504: "Upstream timeout: its 504, or no answer within the per-call timeout.",
+}
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {"type": "/problems/upstream-bad-request", "title": "The upstream rejected the request",
+          "status": 400, "detail": "Unknown asset XXXYYY"},
+    401: {"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,
+          "detail": "send the Iqfinex API key in the Authorization header (or a gateway bearer token)"},
+    403: {"type": "/problems/upstream-forbidden",
+          "title": "The upstream credentials lack the permission for this action", "status": 403,
+          "detail": "Action is forbidden for API key"},
+    422: {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
+          "detail": "query limit: Input should be less than or equal to 100",
+          "errors": [{"location": "query limit", "message": "Input should be less than or equal to 100"}]},
+    502: {"type": "/problems/bad-upstream-response", "title": "Bad upstream response", "status": 502,
+          "detail": "the upstream answered with a malformed JSON body"},
+    503: {"type": "/problems/upstream-unavailable", "title": "Upstream unavailable", "status": 503,
+          "detail": "the upstream is unavailable (503)"},
+    504: {"type": "/problems/upstream-timeout", "title": "Upstream timeout", "status": 504,
+          "detail": "no answer from the upstream in time"},
+}  # fmt: skip
+
+
+def error_responses(private: bool) -> dict[int | str, dict[str, Any]]:
+    """The documented problem responses of a route (401/403 only where credentials are involved)."""
+    statuses = [400, *([401, 403] if private else []), 422, 502, 503, 504]
+    return {
+        status: {
+            "description": _ERRORS[status],
+            "content": {
+                "application/problem+json": {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": _EXAMPLES[status],
+                }
+            },
+        }
+        for status in statuses
+    }
+
+
+def list_of(item: type[BaseModel]) -> Any:
+    """``list[item]`` for a model built at runtime (documentation only)."""
+    return list[item]  # type: ignore[valid-type]
+
+
+def route(
+    operation_id: str,
+    summary: str,
+    body: Any,
+    private: bool,
+    example: Any = None,
+    openapi_extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments of a REST route: stable operationId, 200 documented from ``body`` (encoded by
+    the route itself, never re-validated), every problem response.
+
+    Private routes list the empty security requirement besides the API key: without gateway tokens
+    the server-side credentials serve requests that send no ``Authorization`` at all.
+    """
+    extra = dict(openapi_extra or {})
+    if private:
+        extra["security"] = [{}]  # appended by FastAPI to its [{"IqfinexApiKey": []}]
+    ok: dict[str, Any] = {"model": body, "description": "Success."}
+    if example is not None:
+        ok["content"] = {"application/json": {"example": example}}
+    responses: dict[int | str, dict[str, Any]] = {200: ok}
+    for status, response in error_responses(private).items():
+        responses[status] = {"model": Problem, **response}
+    return {
+        "operation_id": operation_id,
+        "summary": summary,
+        "response_model": None,
+        "responses": responses,
+        "openapi_extra": extra or None,
+    }
