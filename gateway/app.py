@@ -15,6 +15,7 @@ from gateway.drift import DriftMonitor
 from gateway.metrics import Metrics
 from gateway.middleware import MetricsMiddleware
 from gateway.routers import account, events, finex, markets, ops, orders
+from gateway.schemas import Problem
 from gateway.settings import Settings, get_settings
 from gateway.state import GatewayState, resolve_upstream
 
@@ -88,7 +89,22 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
     docs.mount(app)
     for router in routers():
         app.include_router(router)
+    _register_problem_schema(app)
     return app
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    """Problem responses refer to ``#/components/schemas/Problem``; add it once to the document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = build()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def routers() -> list[Any]:

@@ -18,7 +18,15 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
 from gateway.drift import load_specs
-from gateway.schemas import CANONICAL_DECIMAL, DECIMAL_INPUT, Problem
+from gateway.problems import (
+    BadUpstreamResponse,
+    GatewayError,
+    InvalidRequest,
+    UpstreamRejected,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from gateway.schemas import CANONICAL_DECIMAL, DECIMAL_INPUT, problem_responses
 from generated.finex_layouts import ENUMS, LAYOUTS
 from generated.layout_types import Field
 
@@ -162,22 +170,16 @@ FINEX_ERRORS: dict[int, str] = {
     "with the call in flight (never resent: check before retrying an order).",
     504: "Upstream timeout: no reply within the per-call timeout (the request may have been executed).",
 }
-_EXAMPLES: dict[int, dict[str, Any]] = {
-    400: {"type": "/problems/upstream-bad-request", "title": "The upstream rejected the request",
-          "status": 400, "detail": "order not found"},
-    401: {"type": "/problems/upstream-unauthorized",
-          "title": "The upstream did not accept the credentials", "status": 401,
-          "detail": "the upstream refused the websocket credentials (HTTP 401)"},
-    422: {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
-          "detail": "body amount: must be greater than 0",
-          "errors": [{"location": "body amount", "message": "not > 0"}]},
-    502: {"type": "/problems/bad-upstream-response", "title": "Bad upstream response", "status": 502,
-          "detail": "malformed reply frame from the upstream websocket"},
-    503: {"type": "/problems/upstream-unavailable", "title": "Upstream unavailable", "status": 503,
-          "detail": "the upstream websocket closed with the call in flight; not retried"},
-    504: {"type": "/problems/upstream-timeout", "title": "Upstream timeout", "status": 504,
-          "detail": "no reply to list_orders within 10s"},
-}  # fmt: skip
+_EXAMPLES: dict[int, GatewayError] = {
+    400: UpstreamRejected(400, "order not found"),
+    401: UpstreamRejected(401, "the upstream refused the websocket credentials (HTTP 401)"),
+    422: InvalidRequest(
+        "body amount: must be greater than 0", errors=[{"location": "body amount", "message": "not > 0"}]
+    ),
+    502: BadUpstreamResponse("malformed reply frame from the upstream websocket"),
+    503: UpstreamUnavailable("the upstream websocket closed with the call in flight; not retried"),
+    504: UpstreamTimeout("no reply to list_orders within 10s"),
+}
 
 
 def finex_responses(
@@ -196,15 +198,5 @@ def finex_responses(
     if content:
         ok["content"] = {"application/json": content}
     responses: dict[int | str, dict[str, Any]] = {status: ok}
-    for code, description in FINEX_ERRORS.items():
-        responses[code] = {
-            "model": Problem,
-            "description": description,
-            "content": {
-                "application/problem+json": {
-                    "schema": {"$ref": "#/components/schemas/Problem"},
-                    "example": _EXAMPLES[code],
-                }
-            },
-        }
+    responses.update(problem_responses(FINEX_ERRORS, _EXAMPLES))
     return responses

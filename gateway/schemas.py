@@ -19,6 +19,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
+from gateway.problems import (
+    BadUpstreamResponse,
+    GatewayError,
+    InvalidRequest,
+    Unauthorized,
+    UpstreamRejected,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
 from generated.layout_types import Field, Layout
 
@@ -204,41 +213,42 @@ _ERRORS: dict[int, str] = {
     503: "Upstream unavailable: its 503, or it cannot be reached.",
     504: "Upstream timeout: its 504, or no answer within the per-call timeout.",
 }
-_EXAMPLES: dict[int, dict[str, Any]] = {
-    400: {"type": "/problems/upstream-bad-request", "title": "The upstream rejected the request",
-          "status": 400, "detail": "Unknown asset XXXYYY"},
-    401: {"type": "/problems/unauthorized", "title": "Unauthorized", "status": 401,
-          "detail": "send the Iqfinex API key in the Authorization header (or a gateway bearer token)"},
-    403: {"type": "/problems/upstream-forbidden",
-          "title": "The upstream credentials lack the permission for this action", "status": 403,
-          "detail": "Action is forbidden for API key"},
-    422: {"type": "/problems/invalid-request", "title": "Invalid request", "status": 422,
-          "detail": "query limit: Input should be less than or equal to 100",
-          "errors": [{"location": "query limit", "message": "Input should be less than or equal to 100"}]},
-    502: {"type": "/problems/bad-upstream-response", "title": "Bad upstream response", "status": 502,
-          "detail": "the upstream answered with a malformed JSON body"},
-    503: {"type": "/problems/upstream-unavailable", "title": "Upstream unavailable", "status": 503,
-          "detail": "the upstream is unavailable (503)"},
-    504: {"type": "/problems/upstream-timeout", "title": "Upstream timeout", "status": 504,
-          "detail": "no answer from the upstream in time"},
-}  # fmt: skip
+_EXAMPLES: dict[int, GatewayError] = {
+    400: UpstreamRejected(400, "Unknown asset XXXYYY"),
+    401: Unauthorized("send the Iqfinex API key in the Authorization header (or a gateway bearer token)"),
+    403: UpstreamRejected(402, "Action is forbidden for API key"),
+    422: InvalidRequest(
+        "query limit: Input should be less than or equal to 100",
+        errors=[{"location": "query limit", "message": "Input should be less than or equal to 100"}],
+    ),
+    502: BadUpstreamResponse("the upstream answered with a malformed JSON body"),
+    503: UpstreamUnavailable("the upstream is unavailable (503)"),
+    504: UpstreamTimeout("no answer from the upstream in time"),
+}
+
+
+def problem_responses(
+    descriptions: dict[int, str], examples: dict[int, GatewayError]
+) -> dict[int | str, dict[str, Any]]:
+    """Documented problem responses, their examples rendered by the exception tree itself."""
+    return {
+        status: {
+            "description": description,
+            "content": {
+                "application/problem+json": {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": examples[status].problem(),
+                }
+            },
+        }
+        for status, description in descriptions.items()
+    }
 
 
 def error_responses(private: bool) -> dict[int | str, dict[str, Any]]:
     """The documented problem responses of a route (401/403 only where credentials are involved)."""
     statuses = [400, *([401, 403] if private else []), 422, 502, 503, 504]
-    return {
-        status: {
-            "description": _ERRORS[status],
-            "content": {
-                "application/problem+json": {
-                    "schema": {"$ref": "#/components/schemas/Problem"},
-                    "example": _EXAMPLES[status],
-                }
-            },
-        }
-        for status in statuses
-    }
+    return problem_responses({status: _ERRORS[status] for status in statuses}, _EXAMPLES)
 
 
 def list_of(item: type[BaseModel]) -> Any:
@@ -267,8 +277,7 @@ def route(
     if example is not None:
         ok["content"] = {"application/json": {"example": example}}
     responses: dict[int | str, dict[str, Any]] = {200: ok}
-    for status, response in error_responses(private).items():
-        responses[status] = {"model": Problem, **response}
+    responses.update(error_responses(private))
     return {
         "operation_id": operation_id,
         "summary": summary,
