@@ -1,0 +1,246 @@
+"""Gateway overhead on loopback: the same load generator against the sandbox directly and through the
+gateway, each a separate process bound to 127.0.0.1.
+
+Runs (each ``warmup`` + ``duration`` seconds, all processes stopped at the end, also on failure):
+
+- generator check: direct ``/v1/ticker/BTCUSDT`` with 1 generator process × 32 connections and with
+  2 × 16; plus every run's generator CPU share (``getrusage``) next to the servers' (``/proc/<pid>/stat``).
+- REST: ``/v1/ticker/BTCUSDT`` vs ``/v1/markets/BTCUSDT/ticker``; ``/v1/orderbook/BTCUSDT/0`` vs
+  ``/v1/markets/BTCUSDT/orderbook?rounding=0`` — 2 processes × 16 aiohttp connections (uvloop).
+- websocket: ``list_orders`` with 100 concurrent callers on one direct ``FinexConnection`` vs
+  ``GET /v1/finex/orders`` with 2 × 50 HTTP connections (the gateway shares one upstream connection).
+- transports: the gateway's ticker route with httpx's default transport and with plain aiohttp
+  (:mod:`bench._variant`) against the gateway as shipped (``AiohttpTransport``).
+- the gateway's peak resident memory (``VmHWM``) after all of its runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench._procs import ROOT, Server, cpu_seconds, free_port, peak_rss_mib, server, stop_group
+from bench._report import Figure, progress
+
+__all__ = ["run"]
+
+GROUP = "overhead"
+WS_PATH = "/api/v2/open_finance"
+LIST_ORDERS_ARGS = ["", 0, 0, ""]
+SEED_ORDERS = 50
+
+
+def _load(
+    mode: str,
+    url: str,
+    processes: int,
+    connections: int,
+    servers: Sequence[Server],
+    *,
+    warmup: float,
+    duration: float,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run ``processes`` generator processes with ``connections`` each; merged figures."""
+    start = time.time() + (2.5 if mode == "ws" else 1.5)  # time for the generators to import and connect
+    spec = {"mode": mode, "url": url, "connections": connections, "start": start, "warmup": warmup,
+            "duration": duration, **(extra or {})}  # fmt: skip
+    outputs = [Path(tempfile.mkstemp(prefix="bench-load-", suffix=".json")[1]) for _ in range(processes)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bench.loadgen", json.dumps({**spec, "out": str(out)})],
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        for out in outputs
+    ]
+    try:
+        time.sleep(max(0.0, start + warmup - time.time()))
+        before = {s.name: cpu_seconds(s.pid) for s in servers}
+        time.sleep(max(0.0, start + warmup + duration - time.time()))
+        after = {s.name: cpu_seconds(s.pid) for s in servers}
+        results = []
+        for proc, out in zip(procs, outputs, strict=True):
+            if proc.wait(timeout=30) != 0:
+                raise RuntimeError(f"load generator failed ({proc.returncode})")
+            results.append(json.loads(out.read_text(encoding="utf-8")))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                stop_group(proc)
+        for out in outputs:
+            out.unlink(missing_ok=True)
+    latencies = sorted(x for r in results for x in r["latencies"])
+    count = len(latencies)
+
+    def pct(p: float) -> float:
+        return latencies[min(count - 1, int(p * count))] * 1000 if count else float("nan")
+
+    return {
+        "url": url,
+        "processes": processes,
+        "connections": connections,
+        "requests": count,
+        "errors": sum(r["errors"] for r in results),
+        "rps": count / duration,
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "mean_ms": statistics.fmean(latencies) * 1000 if count else float("nan"),
+        "generator_cpu": [r["cpu"] / duration for r in results],
+        "server_cpu": {name: (after[name] - before[name]) / duration for name in before},
+    }
+
+
+def _cpu_note(run: dict[str, Any]) -> str:
+    gens = "+".join(f"{c:.0%}" for c in run["generator_cpu"])
+    servers = ", ".join(f"{name} {c:.0%}" for name, c in run["server_cpu"].items())
+    errors = f", {run['errors']} errors" if run["errors"] else ""
+    return f"CPU of one core: generator {gens}; {servers}{errors}"
+
+
+def _pair(figures: list[Figure], label: str, direct: dict[str, Any], gateway: dict[str, Any]) -> None:
+    added = gateway["p50_ms"] - direct["p50_ms"]
+    figures.append(
+        Figure.compare(
+            f"{label} throughput, gateway vs direct", gateway["rps"], "req/s", direct["rps"], "direct",
+            target=("≥ 0.5×", lambda r: r >= 0.5), note=_cpu_note(gateway), group=GROUP,
+        )
+    )  # fmt: skip
+    p50 = Figure.compare(
+        f"{label} p50 latency, gateway vs direct", gateway["p50_ms"], "ms", direct["p50_ms"], "direct",
+        note=f"added {added:.2f} ms (target: gateway − direct ≤ 1 ms)", group=GROUP,
+    )  # fmt: skip
+    p50.target, p50.met = "added ≤ 1 ms", bool(added <= 1.0)
+    figures.append(p50)
+    figures.append(
+        Figure.compare(
+            f"{label} p99 latency, gateway vs direct", gateway["p99_ms"], "ms", direct["p99_ms"], "direct",
+            note=f"added {gateway['p99_ms'] - direct['p99_ms']:.2f} ms", group=GROUP,
+        )
+    )  # fmt: skip
+
+
+def _get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+async def _seed_orders(ws_url: str, jwt: str, count: int) -> int:
+    """Open orders on the demo account, away from the market so they stay open (mixed markets/sides)."""
+    from gateway.upstream.finex import FinexConnection
+
+    async with FinexConnection(ws_url, jwt) as connection:
+        for index in range(count):
+            if index % 2:
+                args = ["btcusdt", "l", "buy", "0.001", f"{1000 + index}.50"]
+            else:
+                args = ["ethusdt", "l", "sell", "0.010", f"{90000 + index}.25"]
+            await connection.call("create_order", args)
+        rows = json.loads(bytes(await connection.call("list_orders", LIST_ORDERS_ARGS)))
+    return len(rows)
+
+
+def run(
+    figures: list[Figure], details: dict[str, Any], *, warmup: float = 1.0, duration: float = 4.0
+) -> None:
+    timing: dict[str, Any] = {"warmup": warmup, "duration": duration}
+    runs: dict[str, dict[str, Any]] = {}
+    details["load"] = runs
+    sandbox_port = free_port()
+    progress(f"overhead: starting sandbox on 127.0.0.1:{sandbox_port}")
+    with server(
+        "sandbox",
+        ["-m", "sandbox", "--port", str(sandbox_port), "--no-trader"],
+        sandbox_port,
+        "/__sandbox/stats",
+    ) as sandbox:
+        credentials = _get_json(f"{sandbox.url}/__sandbox/credentials")
+        ws_url = f"ws://127.0.0.1:{sandbox_port}{WS_PATH}"
+        rows = asyncio.run(_seed_orders(ws_url, credentials["jwt"], SEED_ORDERS))
+        details["list_orders_rows"] = rows
+
+        ticker, book = f"{sandbox.url}/v1/ticker/BTCUSDT", f"{sandbox.url}/v1/orderbook/BTCUSDT/0"
+        progress("overhead: direct ticker, generator check (1 process × 32 connections)")
+        runs["direct ticker 1x32"] = _load("http", ticker, 1, 32, [sandbox], **timing)
+        progress("overhead: direct ticker (2 processes × 16 connections)")
+        runs["direct ticker"] = _load("http", ticker, 2, 16, [sandbox], **timing)
+        progress("overhead: direct order book (2 × 16)")
+        runs["direct orderbook"] = _load("http", book, 2, 16, [sandbox], **timing)
+        progress(f"overhead: direct websocket list_orders ({rows} rows, 100 callers, one connection)")
+        ws_extra = {"jwt": credentials["jwt"], "method": "list_orders", "args": LIST_ORDERS_ARGS}
+        runs["direct ws"] = _load("ws", ws_url, 1, 100, [sandbox], extra=ws_extra, **timing)
+
+        env = {
+            "IQFINEX_BASE_URL": sandbox.url,
+            "FINEX_WS_URL": ws_url,
+            "IQFINEX_API_KEY": credentials["api_key"],
+            "FINEX_JWT": credentials["jwt"],
+            "LOG_LEVEL": "warning",
+        }
+        gateway_port = free_port()
+        progress(f"overhead: starting gateway on 127.0.0.1:{gateway_port}")
+        with server(
+            "gateway", ["-m", "gateway", "--port", str(gateway_port)], gateway_port,
+            "/v1/markets/BTCUSDT/ticker", env,
+        ) as gateway:  # fmt: skip
+            rss_idle = peak_rss_mib(gateway.pid)
+            both = [gateway, sandbox]
+            progress("overhead: gateway ticker (2 × 16)")
+            runs["gateway ticker"] = _load(
+                "http", f"{gateway.url}/v1/markets/BTCUSDT/ticker", 2, 16, both, **timing
+            )
+            progress("overhead: gateway order book (2 × 16)")
+            runs["gateway orderbook"] = _load(
+                "http", f"{gateway.url}/v1/markets/BTCUSDT/orderbook?rounding=0", 2, 16, both, **timing
+            )
+            progress("overhead: gateway GET /v1/finex/orders (2 × 50)")
+            runs["gateway ws"] = _load("http", f"{gateway.url}/v1/finex/orders", 2, 50, both, **timing)
+            rss_peak = peak_rss_mib(gateway.pid)
+
+        for variant in ("httpx", "aiohttp"):
+            port = free_port()
+            progress(f"overhead: gateway ticker with the {variant} transport (2 × 16)")
+            with server(
+                f"gateway-{variant}", ["-m", "bench._variant", variant, "--port", str(port)], port,
+                "/v1/markets/BTCUSDT/ticker", env,
+            ) as other:  # fmt: skip
+                url = f"{other.url}/v1/markets/BTCUSDT/ticker"
+                runs[f"gateway ticker {variant}"] = _load("http", url, 2, 16, [other, sandbox], **timing)
+
+    one, two = runs["direct ticker 1x32"], runs["direct ticker"]
+    figures.append(
+        Figure.compare(
+            "generator check: direct ticker, 1×32 vs 2×16 processes", one["rps"], "req/s", two["rps"],
+            "2 processes", note=f"1 process: {_cpu_note(one)} | 2 processes: {_cpu_note(two)}", group=GROUP,
+        )
+    )  # fmt: skip
+    _pair(figures, "REST ticker", runs["direct ticker"], runs["gateway ticker"])
+    _pair(figures, "REST order book", runs["direct orderbook"], runs["gateway orderbook"])
+    _pair(figures, f"ws list_orders ({rows} rows)", runs["direct ws"], runs["gateway ws"])
+    shipped = runs["gateway ticker"]["rps"]
+    for variant, label in (("httpx", "httpx default transport"), ("aiohttp", "plain aiohttp")):
+        alternative = runs[f"gateway ticker {variant}"]
+        figures.append(
+            Figure.compare(
+                f"transport: gateway ticker via {label}", alternative["rps"], "req/s", shipped,
+                "httpx+AiohttpTransport", group=GROUP,
+                note=f"p50 {alternative['p50_ms']:.2f} ms; {_cpu_note(alternative)}",
+            )
+        )  # fmt: skip
+    figures.append(
+        Figure.compare(
+            "gateway peak RSS (VmHWM) after the load", rss_peak, "MiB", rss_idle, "VmHWM when ready",
+            note="separate process, all gateway runs above", group=GROUP,
+        )
+    )  # fmt: skip
+    details["machine"] = {"cpus": os.cpu_count(), "loadavg_end": os.getloadavg()}
