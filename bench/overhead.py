@@ -9,8 +9,10 @@ Runs (each ``warmup`` + ``duration`` seconds, all processes stopped at the end, 
   ``/v1/markets/BTCUSDT/orderbook?rounding=0`` — 2 processes × 16 aiohttp connections (uvloop).
 - websocket: ``list_orders`` with 100 concurrent callers on one direct ``FinexConnection`` vs
   ``GET /v1/finex/orders`` with 2 × 50 HTTP connections (the gateway shares one upstream connection).
-- transports: the gateway's ticker route with httpx's default transport and with plain aiohttp
-  (:mod:`bench._variant`) against the gateway as shipped (``AiohttpTransport``).
+- latency: the same routes with ONE connection (no queueing), where p50 added latency is the
+  gateway's own cost per request (at 32 connections p50 is mostly queueing: callers ÷ throughput).
+- transports: the gateway's ticker route with ``REST_TRANSPORT=httpx`` (httpx's default transport)
+  against the gateway as shipped (one ``aiohttp.ClientSession``).
 - the gateway's peak resident memory (``VmHWM``) after all of its runs.
 """
 
@@ -108,20 +110,35 @@ def _cpu_note(run: dict[str, Any]) -> str:
     return f"CPU of one core: generator {gens}; {servers}{errors}"
 
 
-def _pair(figures: list[Figure], label: str, direct: dict[str, Any], gateway: dict[str, Any]) -> None:
-    added = gateway["p50_ms"] - direct["p50_ms"]
+def _pair(
+    figures: list[Figure],
+    label: str,
+    direct: dict[str, Any],
+    gateway: dict[str, Any],
+    direct_one: dict[str, Any],
+    gateway_one: dict[str, Any],
+) -> None:
     figures.append(
         Figure.compare(
             f"{label} throughput, gateway vs direct", gateway["rps"], "req/s", direct["rps"], "direct",
             target=("≥ 0.5×", lambda r: r >= 0.5), note=_cpu_note(gateway), group=GROUP,
         )
     )  # fmt: skip
+    added = gateway_one["p50_ms"] - direct_one["p50_ms"]
     p50 = Figure.compare(
-        f"{label} p50 latency, gateway vs direct", gateway["p50_ms"], "ms", direct["p50_ms"], "direct",
-        note=f"added {added:.2f} ms (target: gateway − direct ≤ 1 ms)", group=GROUP,
+        f"{label} p50 latency at 1 connection, gateway vs direct", gateway_one["p50_ms"], "ms",
+        direct_one["p50_ms"], "direct", group=GROUP,
+        note=f"added {added:.2f} ms (target: gateway − direct ≤ 1 ms, unloaded)",
     )  # fmt: skip
     p50.target, p50.met = "added ≤ 1 ms", bool(added <= 1.0)
     figures.append(p50)
+    loaded = gateway["p50_ms"] - direct["p50_ms"]
+    figures.append(
+        Figure.compare(
+            f"{label} p50 latency under load, gateway vs direct", gateway["p50_ms"], "ms", direct["p50_ms"],
+            "direct", note=f"added {loaded:.2f} ms (queueing: callers ÷ throughput)", group=GROUP,
+        )
+    )  # fmt: skip
     figures.append(
         Figure.compare(
             f"{label} p99 latency, gateway vs direct", gateway["p99_ms"], "ms", direct["p99_ms"], "direct",
@@ -179,6 +196,10 @@ def run(
         progress(f"overhead: direct websocket list_orders ({rows} rows, 100 callers, one connection)")
         ws_extra = {"jwt": credentials["jwt"], "method": "list_orders", "args": LIST_ORDERS_ARGS}
         runs["direct ws"] = _load("ws", ws_url, 1, 100, [sandbox], extra=ws_extra, **timing)
+        progress("overhead: direct latency runs (1 connection each)")
+        runs["direct ticker 1"] = _load("http", ticker, 1, 1, [sandbox], **timing)
+        runs["direct orderbook 1"] = _load("http", book, 1, 1, [sandbox], **timing)
+        runs["direct ws 1"] = _load("ws", ws_url, 1, 1, [sandbox], extra=ws_extra, **timing)
 
         env = {
             "IQFINEX_BASE_URL": sandbox.url,
@@ -205,17 +226,23 @@ def run(
             )
             progress("overhead: gateway GET /v1/finex/orders (2 × 50)")
             runs["gateway ws"] = _load("http", f"{gateway.url}/v1/finex/orders", 2, 50, both, **timing)
+            progress("overhead: gateway latency runs (1 connection each)")
+            for name, path in (
+                ("ticker", "/v1/markets/BTCUSDT/ticker"),
+                ("orderbook", "/v1/markets/BTCUSDT/orderbook?rounding=0"),
+                ("ws", "/v1/finex/orders"),
+            ):
+                runs[f"gateway {name} 1"] = _load("http", f"{gateway.url}{path}", 1, 1, both, **timing)
             rss_peak = peak_rss_mib(gateway.pid)
 
-        for variant in ("httpx", "aiohttp"):
-            port = free_port()
-            progress(f"overhead: gateway ticker with the {variant} transport (2 × 16)")
-            with server(
-                f"gateway-{variant}", ["-m", "bench._variant", variant, "--port", str(port)], port,
-                "/v1/markets/BTCUSDT/ticker", env,
-            ) as other:  # fmt: skip
-                url = f"{other.url}/v1/markets/BTCUSDT/ticker"
-                runs[f"gateway ticker {variant}"] = _load("http", url, 2, 16, [other, sandbox], **timing)
+        port = free_port()
+        progress("overhead: gateway ticker with REST_TRANSPORT=httpx (2 × 16)")
+        with server(
+            "gateway-httpx", ["-m", "gateway", "--port", str(port)], port,
+            "/v1/markets/BTCUSDT/ticker", {**env, "REST_TRANSPORT": "httpx"},
+        ) as other:  # fmt: skip
+            url = f"{other.url}/v1/markets/BTCUSDT/ticker"
+            runs["gateway ticker httpx"] = _load("http", url, 2, 16, [other, sandbox], **timing)
 
     one, two = runs["direct ticker 1x32"], runs["direct ticker"]
     figures.append(
@@ -224,19 +251,25 @@ def run(
             "2 processes", note=f"1 process: {_cpu_note(one)} | 2 processes: {_cpu_note(two)}", group=GROUP,
         )
     )  # fmt: skip
-    _pair(figures, "REST ticker", runs["direct ticker"], runs["gateway ticker"])
-    _pair(figures, "REST order book", runs["direct orderbook"], runs["gateway orderbook"])
-    _pair(figures, f"ws list_orders ({rows} rows)", runs["direct ws"], runs["gateway ws"])
-    shipped = runs["gateway ticker"]["rps"]
-    for variant, label in (("httpx", "httpx default transport"), ("aiohttp", "plain aiohttp")):
-        alternative = runs[f"gateway ticker {variant}"]
-        figures.append(
-            Figure.compare(
-                f"transport: gateway ticker via {label}", alternative["rps"], "req/s", shipped,
-                "httpx+AiohttpTransport", group=GROUP,
-                note=f"p50 {alternative['p50_ms']:.2f} ms; {_cpu_note(alternative)}",
-            )
+    for label, name in (
+        ("REST ticker", "ticker"),
+        ("REST order book", "orderbook"),
+        ("ws list_orders", "ws"),
+    ):
+        if name == "ws":
+            label = f"{label} ({rows} rows)"
+        _pair(
+            figures, label, runs[f"direct {name}"], runs[f"gateway {name}"],
+            runs[f"direct {name} 1"], runs[f"gateway {name} 1"],
         )  # fmt: skip
+    alternative = runs["gateway ticker httpx"]
+    figures.append(
+        Figure.compare(
+            "transport: gateway ticker via httpx (default transport)", alternative["rps"], "req/s",
+            runs["gateway ticker"]["rps"], "aiohttp (shipped)", group=GROUP,
+            note=f"p50 {alternative['p50_ms']:.2f} ms; {_cpu_note(alternative)}",
+        )
+    )  # fmt: skip
     figures.append(
         Figure.compare(
             "gateway peak RSS (VmHWM) after the load", rss_peak, "MiB", rss_idle, "VmHWM when ready",

@@ -11,6 +11,7 @@ import asyncio
 import sys
 
 import uvicorn
+import uvloop
 
 from gateway.app import create_app
 from gateway.settings import get_settings
@@ -53,7 +54,7 @@ def serve(host: str, port: int) -> int:
             )
         await task
 
-    asyncio.run(run())
+    uvloop.run(run())  # what uvicorn itself would pick; asyncio.run() would not
     return 0
 
 

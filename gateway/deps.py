@@ -12,7 +12,7 @@ from gateway.state import GatewayState
 __all__ = ["ApiKey", "Jwt", "State"]
 
 
-def _state(request: Request) -> GatewayState:
+async def _state(request: Request) -> GatewayState:  # async: no thread-pool hop per request
     return request.app.state.gateway  # type: ignore[no-any-return]
 
 
@@ -34,11 +34,11 @@ _bearer = HTTPBearer(
 )
 
 
-def _api_key(state: State, authorization: Annotated[str | None, Security(_api_key_header)]) -> str:
+async def _api_key(state: State, authorization: Annotated[str | None, Security(_api_key_header)]) -> str:
     return state.auth.api_key(authorization)
 
 
-def _jwt(
+async def _jwt(
     state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 ) -> str | None:
     header = f"{credentials.scheme} {credentials.credentials}" if credentials is not None else None

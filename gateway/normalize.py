@@ -106,7 +106,12 @@ class Normalizer:
 
     def _compile(self, layout: Layout) -> Converter:
         """One function per layout, e.g. for a tuple ``{'market': row[0], 'price': canon(row[6]), …}``."""
-        env: dict[str, Any] = {"canon": canonical_cached, "to_int": to_int, "snake": _snake}
+        env: dict[str, Any] = {
+            "canon": canonical_cached,
+            "canon_text": canonical_text,
+            "to_int": to_int,
+            "snake": _snake,
+        }
         parts = []
         for index, item in enumerate(layout.fields):
             source = f"row[{index}]" if layout.is_tuple else f"row.get({item.wire!r})"
@@ -142,7 +147,8 @@ class Normalizer:
     def _expression(self, item: Field, source: str, index: int, env: dict[str, Any]) -> str:
         kind = item.kind
         if kind == "decimal":
-            return f"canon({source})"
+            # Strings (nearly all values) hit canonical_text's untyped cache directly.
+            return f"(canon_text({source}) if {source}.__class__ is str else canon({source}))"
         if kind in {"timestamp", "integer"}:
             return f"({source} if {source}.__class__ is int else to_int({source}))"
         if kind == "enum" and item.enum is not None:

@@ -25,7 +25,13 @@ from fastapi import Path, Query
 from fastapi.responses import Response
 from pydantic import AfterValidator
 
-from gateway._decimal import DecimalError, DecimalRangeError, canonical, canonical_decimal, parse_decimal
+from gateway._decimal import (
+    DecimalError,
+    DecimalRangeError,
+    canonical_decimal,
+    canonical_text,
+    parse_decimal,
+)
 from gateway.drift import load_specs
 from gateway.normalize import NormalizationError, Normalizer, decode_json
 from gateway.problems import BadUpstreamResponse, InvalidRequest
@@ -104,6 +110,16 @@ def _book_sides() -> dict[str, tuple[str, bool]]:
 BOOK_SIDES = _book_sides()
 
 
+def _price_order(pair: tuple[str, Any]) -> tuple[int, str] | tuple[int, Decimal]:
+    """Exact order of canonical decimal texts without arithmetic: for non-negative values the longer
+    integer part is the larger number, and equal-length texts compare digit by digit (canonical texts
+    have no leading or trailing zeros). Negative prices (never seen) fall back to ``Decimal``."""
+    text = pair[0]
+    if text[0] == "-":
+        return (-1, Decimal(text))
+    return (len(text.partition(".")[0]), text)
+
+
 def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
     """Order book: price-keyed maps of ``[volume, orders]`` rows → sorted lists of level objects.
 
@@ -115,7 +131,7 @@ def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
     becomes ``{"market": "BTCUSDC", "rounding": 0, "bids": [{"price": "8179.53", "volume": "0.00259782",
     "orders": 1}, ...], "asks": [...]}``: the key's name is the layout's ``Field.key`` (``price``), the
     level fields come from the ``OrderBookLevel`` layout; bids best (highest) first, asks lowest first,
-    ordered by exact ``Decimal`` whatever order the upstream sent.
+    in exact decimal order (:func:`_price_order`) whatever order the upstream sent.
     """
     try:
         if not isinstance(data, dict):
@@ -130,9 +146,9 @@ def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
             raw = data.get(item.wire)
             if not isinstance(raw, dict):
                 raise NormalizationError(f"OrderBook.{item.wire}", "expected an object keyed by price")
-            keyed = [(Decimal(canonical(price)), level(row)) for price, row in raw.items()]
-            keyed.sort(key=lambda pair: pair[0], reverse=descending)
-            out[side] = [{item.key: canonical_decimal(price), **row} for price, row in keyed]
+            prices = [(canonical_text(price), row) for price, row in raw.items()]
+            prices.sort(key=_price_order, reverse=descending)
+            out[side] = [{item.key: price, **level(row)} for price, row in prices]
         return out
     except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
         raise _unnormalizable(exc) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     rest_retries: int = Field(default=2, ge=0, le=5, description="retries of idempotent GETs")
     rest_retry_backoff: float = Field(default=0.05, ge=0, description="base backoff, seconds (jittered)")
     rest_pool_size: int = Field(default=64, ge=1)
+    rest_transport: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp",
+        description="upstream REST transport; picked by measurement, see README Performance",
+    )
 
     # Upstream websocket.
     ws_call_timeout: float = Field(default=10.0, gt=0, description="per-call reply timeout, seconds")

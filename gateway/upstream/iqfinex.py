@@ -1,12 +1,17 @@
-"""Iqfinex REST client: the generated client (``generated/iqfinex_client``) over one pooled connection.
+"""Iqfinex REST client: requests built by the generated client, sent over one pooled connection.
 
-Every call goes through a generated ``asyncio_detailed`` function; the gateway then reads the raw
-``response.content`` itself (:data:`gateway.normalize.decode_json`, exact decimals) because the generated
-models turn ``number`` into ``float``. One ``httpx.AsyncClient`` on ``httpx_aiohttp.AiohttpTransport``
-(opened and closed in the app's lifespan) carries every call; the per-request API key is set on the
-outgoing request by an event hook from a context variable, exactly the header the generated
-``AuthenticatedClient`` would build with ``prefix=""`` (the upstream takes the raw key), so callers with
-different keys share one connection pool.
+Every request (method, path, query, JSON body) is built by the generated operation module
+(``generated/iqfinex_client/api/<tag>/<operation>.py``, its ``_get_kwargs``); the gateway then reads
+the raw body itself (:data:`gateway.normalize.decode_json`, exact decimals). The generated
+``asyncio_detailed`` is not used on the hot path: it would also parse every body into models whose
+``number`` fields are ``float`` (never used here), which cost as much as the whole forwarding (see
+bench/). The API key travels as the raw ``Authorization`` header, exactly what the generated
+``AuthenticatedClient`` builds with ``prefix=""``.
+
+The transport is picked by measurement (``make bench``, README "Performance"): one
+``aiohttp.ClientSession`` (``REST_TRANSPORT=aiohttp``, the default) or an ``httpx.AsyncClient``
+(``REST_TRANSPORT=httpx``; also how tests plug in ``httpx.MockTransport``). Either is opened and
+closed in the app's lifespan and shared by all callers, whatever their key.
 
 Failures are mapped into the gateway's error tree in one place, :func:`map_failure`::
 
@@ -33,9 +38,8 @@ import logging
 import random
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +47,6 @@ import aiohttp
 import httpx
 import msgspec
 import orjson
-from httpx_aiohttp import AiohttpTransport
 
 from gateway.drift import DriftMonitor, load_specs
 from gateway.metrics import Metrics
@@ -56,7 +59,6 @@ from gateway.problems import (
     UpstreamUnavailable,
 )
 from gateway.settings import Settings
-from generated.iqfinex_client.client import AuthenticatedClient, Client
 from generated.iqfinex_layouts import ENUMS, LAYOUTS
 
 __all__ = ["OPERATIONS", "IqfinexClient", "Operation", "map_failure", "open_iqfinex"]
@@ -76,7 +78,7 @@ class Operation:
     method: str  # upper case
     path: str  # the contract's path template, e.g. /v1/ticker/{asset}
     private: bool  # needs the API key
-    call: Callable[..., Awaitable[Any]]  # the generated ``asyncio_detailed``
+    build: Callable[..., dict[str, Any]]  # the generated module's request builder (``_get_kwargs``)
 
     @property
     def idempotent(self) -> bool:
@@ -99,7 +101,7 @@ def _operations() -> dict[str, Operation]:
                 f"generated.iqfinex_client.api.{op['tags'][0]}.{_snake(op['operationId'])}"
             )
             found[op["operationId"]] = Operation(
-                op["operationId"], method.upper(), path, bool(op.get("security")), module.asyncio_detailed
+                op["operationId"], method.upper(), path, bool(op.get("security")), module._get_kwargs
             )
     return found
 
@@ -129,23 +131,16 @@ def _error_message(body: bytes) -> str | None:
 
 
 def map_failure(exc: BaseException) -> UpstreamError:
-    """The gateway error for a transport failure (httpx, aiohttp underneath, or our own deadline).
-
-    ``httpx_aiohttp`` maps every ``aiohttp.ClientConnectionError`` (refused, reset) to
-    ``httpx.ConnectTimeout``, so the aiohttp cause decides where it keeps one.
-    """
+    """The gateway error for a transport failure (aiohttp, httpx, or our own deadline)."""
     if isinstance(exc, UpstreamError):
         return exc
-    cause = exc.__cause__
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError) or isinstance(cause, aiohttp.ServerTimeoutError):
+    if isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError | httpx.TimeoutException):
         return UpstreamTimeout("no answer from the upstream in time")
-    if isinstance(cause, aiohttp.ClientPayloadError | aiohttp.ClientResponseError):
-        return BadUpstreamResponse(f"unreadable upstream response ({type(cause).__name__})")
-    if isinstance(cause, aiohttp.ClientConnectionError | OSError):
-        return UpstreamUnavailable(f"cannot reach the upstream ({type(cause).__name__})")
-    if isinstance(exc, httpx.TimeoutException):
-        return UpstreamTimeout("no answer from the upstream in time")
-    if isinstance(exc, httpx.NetworkError | httpx.UnsupportedProtocol | httpx.ProxyError):
+    if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ClientResponseError | httpx.RemoteProtocolError):
+        return BadUpstreamResponse(f"unreadable upstream response ({type(exc).__name__})")
+    if isinstance(
+        exc, aiohttp.ClientConnectionError | OSError | httpx.NetworkError | httpx.UnsupportedProtocol
+    ):
         return UpstreamUnavailable(f"cannot reach the upstream ({type(exc).__name__})")
     return BadUpstreamResponse(f"unreadable upstream response ({type(exc).__name__})")
 
@@ -154,27 +149,70 @@ _RETRYABLE = (UpstreamUnavailable, UpstreamTimeout, BadUpstreamResponse)
 
 
 # ------------------------------------------------------------------------------------ the client
-@dataclass
-class _Call:
-    """What one upstream call needs from the shared client's hooks (and what they saw)."""
-
-    api_key: str | None
-    response: httpx.Response | None = None
+Query = dict[str, Any] | None
 
 
-_CURRENT: ContextVar[_Call | None] = ContextVar("iqfinex_call", default=None)
+class _Sender:
+    """Sends one request and returns ``(status, body)``; transport failures raise as they are."""
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        body: bytes | None,
+        headers: dict[str, str],
+    ) -> tuple[int, bytes]:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
 
 
-async def _on_request(request: httpx.Request) -> None:
-    call = _CURRENT.get()
-    if call is not None and call.api_key is not None:
-        request.headers["Authorization"] = call.api_key
+class _AiohttpSender(_Sender):
+    def __init__(self, base_url: str, pool_size: int) -> None:
+        self._base = base_url.rstrip("/")
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=pool_size), json_serialize=lambda v: orjson.dumps(v).decode()
+        )
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        body: bytes | None,
+        headers: dict[str, str],
+    ) -> tuple[int, bytes]:
+        query = {k: str(v) for k, v in params.items()} if params else None
+        async with self._session.request(
+            method, self._base + url, params=query, data=body, headers=headers
+        ) as r:
+            return r.status, await r.read()
+
+    async def aclose(self) -> None:
+        await self._session.close()
 
 
-async def _on_response(response: httpx.Response) -> None:
-    call = _CURRENT.get()
-    if call is not None:
-        call.response = response
+class _HttpxSender(_Sender):
+    def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport, timeout: float) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url, transport=transport, timeout=httpx.Timeout(timeout)
+        )
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        body: bytes | None,
+        headers: dict[str, str],
+    ) -> tuple[int, bytes]:
+        response = await self._client.request(method, url, params=params, content=body, headers=headers)
+        return response.status_code, response.content
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
 
 
 @dataclass
@@ -195,28 +233,27 @@ class IqfinexClient:
         drift: DriftMonitor,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """``transport``: send through ``httpx`` with this transport (tests use ``httpx.MockTransport``)."""
         self._settings = settings
         self._metrics = metrics
         self._drift = drift
-        limits = httpx.Limits(
-            max_connections=settings.rest_pool_size, max_keepalive_connections=settings.rest_pool_size
-        )
-        self.http = httpx.AsyncClient(
-            base_url=base_url,
-            transport=transport or AiohttpTransport(limits=limits),
-            timeout=httpx.Timeout(settings.rest_timeout),
-            event_hooks={"request": [_on_request], "response": [_on_response]},
-        )
-        # The generated clients, both over the one pool; the key travels per call (see _on_request).
-        self._public = Client(base_url=base_url).set_async_httpx_client(self.http)
-        self._private = AuthenticatedClient(base_url=base_url, token="", prefix="").set_async_httpx_client(
-            self.http
-        )
+        self._sender: _Sender
+        if transport is not None:
+            self._sender = _HttpxSender(base_url, transport, settings.rest_timeout)
+        elif settings.rest_transport == "httpx":
+            limits = httpx.Limits(
+                max_connections=settings.rest_pool_size, max_keepalive_connections=settings.rest_pool_size
+            )
+            self._sender = _HttpxSender(
+                base_url, httpx.AsyncHTTPTransport(limits=limits), settings.rest_timeout
+            )
+        else:
+            self._sender = _AiohttpSender(base_url, settings.rest_pool_size)
         self._assets = _Assets()
         self._normalizer = Normalizer(LAYOUTS, ENUMS)
 
     async def aclose(self) -> None:
-        await self.http.aclose()
+        await self._sender.aclose()
 
     async def ping(self) -> None:
         """Readiness: one cheap public call (raises an ``UpstreamError`` when unreachable)."""
@@ -249,28 +286,23 @@ class IqfinexClient:
     async def _once(
         self, op: Operation, args: tuple[Any, ...], kwargs: dict[str, Any], api_key: str | None
     ) -> Any:
-        client = self._private if op.private else self._public
-        call = _Call(api_key if op.private else None)
-        token = _CURRENT.set(call)
+        request = op.build(*args, **kwargs)
+        headers: dict[str, str] = dict(request.get("headers", {}))
+        if op.private and api_key is not None:
+            headers["Authorization"] = api_key
+        body = orjson.dumps(request["json"]) if "json" in request else None
         started = time.perf_counter()
-        try:
-            with self._count(op.id, started):
-                try:
-                    async with asyncio.timeout(self._settings.rest_timeout):
-                        detailed = await op.call(*args, client=client, **kwargs)
-                    status, content = int(detailed.status_code), bytes(detailed.content)
-                except (httpx.HTTPError, TimeoutError) as exc:
-                    failure = map_failure(exc)
-                    kind = "timeout" if isinstance(failure, UpstreamTimeout) else "transport"
-                    raise self._failed(op, kind, failure) from exc
-                except Exception:
-                    # The generated parser (json.loads + from_dict) choked on the body; judge it ourselves.
-                    if call.response is None:
-                        raise
-                    status, content = call.response.status_code, call.response.content
-                return self._data(op, status, content)
-        finally:
-            _CURRENT.reset(token)
+        with self._count(op.id, started):
+            try:
+                async with asyncio.timeout(self._settings.rest_timeout):
+                    status, content = await self._sender.send(
+                        request["method"].upper(), request["url"], request.get("params"), body, headers
+                    )
+            except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as exc:
+                failure = map_failure(exc)
+                kind = "timeout" if isinstance(failure, UpstreamTimeout) else "transport"
+                raise self._failed(op, kind, failure) from exc
+            return self._data(op, status, content)
 
     @contextmanager
     def _count(self, operation: str, started: float) -> Iterator[None]:
