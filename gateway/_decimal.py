@@ -44,10 +44,18 @@ REQUEST_MAX_DIGITS = 40  # significant digits, and also the bound on the adjuste
 
 
 def _check_range(value: Decimal, max_digits: int) -> None:
+    """Bound the plain text's length: digits and distance of the point (``adjusted``) from them."""
     if abs(value.adjusted()) > max_digits or len(value.as_tuple().digits) > max_digits:
         raise DecimalRangeError(
             f"out of range: more than {max_digits} digits or exponent beyond ±{max_digits}"
         )
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")  # plain notation, exact; may keep trailing fractional zeros
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def canonical_decimal(value: Decimal) -> str:
@@ -55,21 +63,36 @@ def canonical_decimal(value: Decimal) -> str:
     if not value.is_finite():
         raise DecimalError(f"not a finite decimal: {value}")
     _check_range(value, UPSTREAM_MAX_DIGITS)
-    text = format(value, "f")  # plain notation, exact; may keep trailing fractional zeros
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return _plain(value)
 
 
 @lru_cache(maxsize=1 << 16)
 def canonical_text(text: str) -> str:
     """Canonical text of a decimal written as text (a JSON number's raw text or a decimal string)."""
-    return canonical_decimal(_parse_text(text))
+    if len(text) > UPSTREAM_MAX_DIGITS:  # the text's length bounds its digits
+        raise DecimalRangeError(f"out of range: longer than {UPSTREAM_MAX_DIGITS} characters")
+    if "e" not in text and "E" not in text:
+        # Plain notation (most values): canonical by string operations alone, no Decimal needed.
+        body = text[1:] if text[:1] in "+-" else text
+        whole, _, fraction = body.partition(".")
+        digits = whole + fraction
+        if digits.isdigit() and digits.isascii():
+            whole = whole.lstrip("0") or "0"
+            fraction = fraction.rstrip("0")
+            plain = f"{whole}.{fraction}" if fraction else whole
+            return "-" + plain if text[0] == "-" and plain != "0" else plain
+        raise DecimalError(f"not a decimal number: {text!r}")
+    value = _parse_text(text)
+    if not value.is_finite():
+        raise DecimalError(f"not a finite decimal: {text!r}")
+    if abs(value.adjusted()) > UPSTREAM_MAX_DIGITS:  # the point's distance from the digits
+        raise DecimalRangeError(f"out of range: exponent beyond ±{UPSTREAM_MAX_DIGITS}")
+    return _plain(value)
 
 
 def _parse_text(text: str) -> Decimal:
     # Decimal() alone is the fast check; it also admits "1_0", surrounding blanks and NaN/Infinity,
-    # which are refused here and by canonical_decimal's finiteness check.
+    # which are refused here and by the callers' finiteness checks.
     if "_" in text or text != text.strip():
         raise DecimalError(f"not a decimal number: {text!r}")
     try:

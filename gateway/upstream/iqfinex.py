@@ -172,26 +172,22 @@ class _Sender:
 class _AiohttpSender(_Sender):
     def __init__(self, base_url: str, pool_size: int) -> None:
         self._base = base_url.rstrip("/")
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=pool_size), json_serialize=lambda v: orjson.dumps(v).decode()
-        )
+        self._pool_size = pool_size
+        self._session: aiohttp.ClientSession | None = None  # opened on first use, inside the event loop
 
     async def send(
-        self,
-        method: str,
-        url: str,
-        params: dict[str, Any] | None,
-        body: bytes | None,
-        headers: dict[str, str],
+        self, method: str, url: str, params: Query, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, bytes]:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._pool_size))
         query = {k: str(v) for k, v in params.items()} if params else None
-        async with self._session.request(
-            method, self._base + url, params=query, data=body, headers=headers
-        ) as r:
-            return r.status, await r.read()
+        request = self._session.request(method, self._base + url, params=query, data=body, headers=headers)
+        async with request as response:
+            return response.status, await response.read()
 
     async def aclose(self) -> None:
-        await self._session.close()
+        if self._session is not None:
+            await self._session.close()
 
 
 class _HttpxSender(_Sender):
