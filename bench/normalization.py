@@ -6,7 +6,7 @@
   loads+dumps of the frame; baseline: a pydantic ``OrderRow`` per row.
 - REST ``/v1/tickers`` (60 markets) and a 10,000-levels-per-side order book: ``decode_json`` →
   :func:`gateway.rest.normalize` / :func:`gateway.rest.order_book` → ``json_response``, as the routes do.
-- Decimal canonicalization: :func:`gateway._decimal.canonical_text` uncached (``__wrapped__``) and cached,
+- Decimal canonicalization: ``gateway._decimal.canonical_text_uncached`` and the cached ``canonical_text``,
   against ``decimal.Decimal`` construction.
 
 Also reported without targets: the same paths with cold decimal caches, and the per-response work the
@@ -27,7 +27,7 @@ from bench._report import Figure, progress
 from bench._timing import best_of
 from bench.data import list_orders_frame, order_book_body, order_row_slots, tickers_body
 from gateway import rest
-from gateway._decimal import canonical_cached, canonical_text
+from gateway._decimal import canonical_text, canonical_text_uncached, clear_caches
 from gateway.drift import DriftMonitor
 from gateway.finex import FinexClient
 from gateway.metrics import Metrics
@@ -49,8 +49,7 @@ def _ms(seconds: float) -> float:
 
 
 def _clear_decimal_caches() -> None:
-    canonical_text.cache_clear()
-    canonical_cached.cache_clear()
+    clear_caches()
 
 
 class _ReplayPool:
@@ -235,7 +234,7 @@ def _mixed_values(count: int, seed: int) -> list[str]:
 
 
 def decimals(figures: list[Figure]) -> None:
-    uncached_fn: Callable[[str], str] = canonical_text.__wrapped__
+    uncached_fn: Callable[[str], str] = canonical_text_uncached
     values = _mixed_values(200_000, seed=3)
     hot = values[:50_000]  # fits the lru cache (65,536 entries)
     for text in random.Random(5).sample(values, 5000):

@@ -185,15 +185,6 @@ def args_of(method: str) -> Layout | None:
     return None
 
 
-def _list_of(convert: Converter) -> Converter:
-    def convert_all(values: Any) -> list[Any]:
-        if not isinstance(values, list):
-            raise NormalizationError("result", f"expected an array, got {type(values).__name__}")
-        return [convert(v) for v in values]
-
-    return convert_all
-
-
 def _passthrough(value: Any) -> Any:
     return value
 
@@ -202,7 +193,7 @@ def _slot_converter(slot: Field) -> Converter:
     if slot.ref is None:
         return _passthrough
     if slot.kind == "list":
-        return _list_of(NORMALIZER.converter(slot.ref))
+        return NORMALIZER.list_converter(slot.ref)
     if slot.kind == "map":
         inner = NORMALIZER.converter(slot.ref)
         return lambda values: {k: inner(v) for k, v in values.items()}
@@ -238,7 +229,7 @@ def _payload_converter(event_schema: str) -> Converter:
     row = _schema_ref(schemas[name].get("items", {}))
     if row is None or row not in LAYOUTS:  # pragma: no cover - spec guard
         raise RuntimeError(f"{event_schema}: payload {name} is neither a row nor a list of rows")
-    return _list_of(NORMALIZER.converter(row))
+    return NORMALIZER.list_converter(row)
 
 
 _RESULTS: Final = {method: _slot_converter(result_layout(method)) for method in METHODS}

@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 
-from gateway._decimal import DecimalError, canonical, canonical_cached, canonical_text
+from gateway._decimal import DecimalError, cached_text, canonical, canonical_cached, canonical_text
 from generated.layout_types import Field, Layout
 
 __all__ = ["Converter", "NormalizationError", "Normalizer", "decode_json", "to_int"]
@@ -70,6 +70,8 @@ class Normalizer:
         self.layouts = layouts
         self.enums = enums
         self._fast: dict[str, Converter] = {}
+        self._fast_lists: dict[str, Converter] = {}
+        self._compiled: dict[str, tuple[Converter, Converter]] = {}
         self._checked: dict[str, Converter] = {}
 
     def __call__(self, layout: str, value: Any) -> Any:
@@ -79,7 +81,7 @@ class Normalizer:
         """The converter of a layout (compiled on first use); raises :class:`NormalizationError`."""
         fast = self._fast.get(name)
         if fast is None:
-            compiled = self._compile(self.layouts[name])
+            compiled = self._compiled_pair(name)[0]
             checked = self.checked(name)
 
             def fast(value: Any) -> Any:
@@ -90,6 +92,32 @@ class Normalizer:
 
             self._fast[name] = fast
         return fast
+
+    def list_converter(self, name: str) -> Converter:
+        """The converter of a JSON array of one layout: one compiled loop, no call per item."""
+        fast = self._fast_lists.get(name)
+        if fast is None:
+            compiled = self._compiled_pair(name)[1]
+            checked = self.checked(name)
+
+            def fast(values: Any) -> Any:
+                try:
+                    return compiled(values)
+                except Exception:
+                    if not isinstance(values, list):
+                        raise NormalizationError(
+                            name, f"expected an array, got {type(values).__name__}"
+                        ) from None
+                    return [checked(value) for value in values]  # names the offending field
+
+            self._fast_lists[name] = fast
+        return fast
+
+    def _compiled_pair(self, name: str) -> tuple[Converter, Converter]:
+        pair = self._compiled.get(name)
+        if pair is None:
+            pair = self._compiled[name] = self._compile(self.layouts[name])
+        return pair
 
     def checked(self, name: str) -> Converter:
         """The field-by-field converter of a layout (slower; precise errors)."""
@@ -104,11 +132,13 @@ class Normalizer:
 
     # Fast path -----------------------------------------------------------------------------------
 
-    def _compile(self, layout: Layout) -> Converter:
-        """One function per layout, e.g. for a tuple ``{'market': row[0], 'price': canon(row[6]), …}``."""
+    def _compile(self, layout: Layout) -> tuple[Converter, Converter]:
+        """Two functions per layout, one value and a list of them, built around one dict display such as
+        ``{'market': row[0], 'price': canon(row[6]), …}``."""
         env: dict[str, Any] = {
             "canon": canonical_cached,
             "canon_text": canonical_text,
+            "cached_text": cached_text,
             "to_int": to_int,
             "snake": _snake,
         }
@@ -140,27 +170,37 @@ class Normalizer:
                 "                out.setdefault(snake(key), value)\n"
             )
             head = "    if row.__class__ is not dict:\n        raise TypeError\n"
-        source = f"def convert(row):\n{head}    out = {{{', '.join(parts)}}}\n{tail}    return out\n"
-        exec(compile(source, f"<normalizer {layout.name}>", "exec"), env)
-        return env["convert"]  # type: ignore[no-any-return]
+        body = f"{head}    out = {{{', '.join(parts)}}}\n{tail}"
+        one = f"def convert(row):\n{body}    return out\n"
+        loop = "".join(f"    {line}\n" for line in body.splitlines())
+        many = (
+            "def convert_list(rows):\n    if rows.__class__ is not list:\n        raise TypeError\n"
+            f"    result = []\n    append = result.append\n    for row in rows:\n{loop}"
+            "        append(out)\n    return result\n"
+        )
+        exec(compile(one + many, f"<normalizer {layout.name}>", "exec"), env)
+        return env["convert"], env["convert_list"]
 
     def _expression(self, item: Field, source: str, index: int, env: dict[str, Any]) -> str:
         kind = item.kind
         if kind == "decimal":
-            # Strings (nearly all values) hit canonical_text's untyped cache directly.
-            return f"(canon_text({source}) if {source}.__class__ is str else canon({source}))"
+            # Strings (nearly all values) look the cache up inline; the rest take the full path.
+            return f"((cached_text(v) or canon_text(v)) if (v := {source}).__class__ is str else canon(v))"
         if kind in {"timestamp", "integer"}:
             return f"({source} if {source}.__class__ is int else to_int({source}))"
         if kind == "enum" and item.enum is not None:
-            env[f"enum_{index}"] = self.enums[item.enum].get
-            return f"enum_{index}({source}, {source})"
+            table = self.enums[item.enum]
+            if all(code == name for code, name in table.items()):
+                return source  # identity table (e.g. side buy|sell): nothing to map
+            env[f"enum_{index}"] = table.get
+            return f"enum_{index}(v := {source}, v)"
         if kind in {"ref", "list", "map"} and item.ref is not None:
-            env[f"inner_{index}"] = self.converter(item.ref)
-            if kind == "ref":
-                return f"inner_{index}({source})"
-            if kind == "list":
-                return f"[inner_{index}(v) for v in {source}]"
-            return f"{{k: inner_{index}(v) for k, v in {source}.items()}}"
+            # The raw compiled converters: a failure inside raises, and the outer checked path runs.
+            one, many = self._compiled_pair(item.ref)
+            env[f"inner_{index}"] = many if kind == "list" else one
+            if kind == "map":
+                return f"{{k: inner_{index}(v) for k, v in {source}.items()}}"
+            return f"inner_{index}({source})"
         return source
 
     # Checked path --------------------------------------------------------------------------------

@@ -120,3 +120,27 @@ def test_unnormalizable_values_name_the_field(layout: str, value: Any, where: st
 def test_missing_required_value_passes_as_null() -> None:
     out = FINEX.converter("BalanceRow")(["btc", "1.50"])
     assert out == {"currency": "btc", "available": "1.5", "locked": None}
+
+
+def test_list_converter_matches_item_converter_and_names_bad_items() -> None:
+    row = decode_json(ORDER_ROW)
+    rows = [row, [*row[:6], "1.50", *row[7:]]]
+    assert FINEX.list_converter("OrderRow")(rows) == [FINEX.converter("OrderRow")(r) for r in rows]
+    with pytest.raises(NormalizationError) as info:
+        FINEX.list_converter("OrderRow")([row, [*row[:6], "12abc", *row[7:]]])
+    assert str(info.value).startswith("OrderRow[6] (price)")
+    with pytest.raises(NormalizationError):
+        FINEX.list_converter("OrderRow")({"not": "a list"})
+
+
+def test_nested_lists_use_the_compiled_loop() -> None:
+    body = decode_json(b'{"count": 2, "rows": [[1, 2, 3, 4, 5], [0.5, 0.5, 0.5, 0.5, 1e-7, 1552378200]]}')
+    out = _both(IQFINEX, "CandleList", body)
+    assert out["rows"][1] == {
+        "open": "0.5",
+        "high": "0.5",
+        "low": "0.5",
+        "close": "0.5",
+        "volume": "0.0000001",
+        "close_time": 1552378200,
+    }
