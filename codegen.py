@@ -192,6 +192,7 @@ class FieldInfo:
     enum: str | None = None  # name of the normalized-enum table
     const: Json = None
     key: str | None = None  # normalized name of a map's keys (propertyNames title)
+    key_kind: str | None = None  # "decimal" when the map's keys are decimals (order-book prices)
 
 
 @dataclass
@@ -364,7 +365,24 @@ class Extractor:
         if enum is not None:
             kind = "enum"
         key = self.map_key(schema, pointer) if kind == "map" else None
-        return FieldInfo(name, wire, kind, optional, annotation, ref=ref, enum=enum, const=const, key=key)
+        key_kind = None
+        if key is not None:
+            target, target_pointer, _ = self.spec.unwrap(schema, pointer)
+            names = target["propertyNames"]
+            decimal = self.spec.flag(names, f"{target_pointer}/propertyNames", "x-decimal")
+            key_kind = "decimal" if decimal else "string"
+        return FieldInfo(
+            name,
+            wire,
+            kind,
+            optional,
+            annotation,
+            ref=ref,
+            enum=enum,
+            const=const,
+            key=key,
+            key_kind=key_kind,
+        )
 
     def map_key(self, schema: Json, pointer: str) -> str | None:
         target, target_pointer, _ = self.spec.unwrap(schema, pointer)
@@ -521,6 +539,7 @@ class Field(NamedTuple):
     enum: str | None = None
     const: Any = None
     key: str | None = None
+    key_kind: str | None = None
 
 
 class Layout(NamedTuple):
@@ -656,7 +675,7 @@ def first_sentence(text: str) -> str:
 
 def field_repr(f: FieldInfo) -> str:
     args = [repr(f.name), repr(f.wire), repr(f.kind), repr(f.optional)]
-    extras = {"ref": f.ref, "enum": f.enum, "const": f.const, "key": f.key}
+    extras = {"ref": f.ref, "enum": f.enum, "const": f.const, "key": f.key, "key_kind": f.key_kind}
     args += [f"{k}={v!r}" for k, v in extras.items() if v is not None]
     return f"Field({', '.join(args)})"
 

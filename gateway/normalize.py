@@ -113,6 +113,38 @@ class Normalizer:
             self._fast_lists[name] = fast
         return fast
 
+    def keyed_list_converter(self, name: str, key: str, decimal_key: bool) -> Converter:
+        """A JSON object keyed by a value (``{"3356.9": [0.78, 1], …}``) → a list of objects of layout
+        ``name`` carrying their key under ``key`` (canonical decimal text when ``decimal_key``), in the
+        object's order. One compiled loop; a failure falls back to the checked path, naming the field."""
+        cache_key = f"{name}\x00{key}\x00{decimal_key}"
+        fast = self._fast_lists.get(cache_key)
+        if fast is None:
+            compiled = self._compile(self.layouts[name], key=(key, decimal_key))[1]
+            checked = self.checked(name)
+
+            def slow(values: dict[str, Any]) -> list[dict[str, Any]]:
+                keyed = []
+                for raw_key, value in values.items():
+                    try:
+                        converted_key = canonical_text(raw_key) if decimal_key else raw_key
+                    except DecimalError as exc:
+                        raise NormalizationError(f"{name} key {raw_key!r}", str(exc)) from None
+                    keyed.append({key: converted_key, **checked(value)})
+                return keyed
+
+            def fast(values: Any) -> Any:
+                try:
+                    return compiled(values)
+                except Exception:
+                    if not isinstance(values, dict):
+                        got = type(values).__name__
+                        raise NormalizationError(name, f"expected an object, got {got}") from None
+                    return slow(values)
+
+            self._fast_lists[cache_key] = fast
+        return fast
+
     def _compiled_pair(self, name: str) -> tuple[Converter, Converter]:
         pair = self._compiled.get(name)
         if pair is None:
@@ -132,7 +164,7 @@ class Normalizer:
 
     # Fast path -----------------------------------------------------------------------------------
 
-    def _compile(self, layout: Layout) -> tuple[Converter, Converter]:
+    def _compile(self, layout: Layout, key: tuple[str, bool] | None = None) -> tuple[Converter, Converter]:
         """Two functions per layout, one value and a list of them, built around one dict display such as
         ``{'market': row[0], 'price': canon(row[6]), …}``."""
         env: dict[str, Any] = {
@@ -155,6 +187,10 @@ class Normalizer:
             # A required value that is missing or null makes the expression raise; the checked
             # converter then passes the null on (drift is the monitor's business) or names the field.
             parts.append(f"{item.name!r}: {expression}")
+        if key is not None:  # the list loop iterates (key, row) pairs of an object
+            name, decimal_key = key
+            text = "((cached_text(k) or canon_text(k)) if k.__class__ is str else canon_text(k))"
+            parts.insert(0, f"{name!r}: {text if decimal_key else 'k'}")
         known = tuple(f.wire for f in layout.fields)
         env["known"] = frozenset(known)
         if layout.is_tuple:
@@ -173,9 +209,13 @@ class Normalizer:
         body = f"{head}    out = {{{', '.join(parts)}}}\n{tail}"
         one = f"def convert(row):\n{body}    return out\n"
         loop = "".join(f"    {line}\n" for line in body.splitlines())
+        if key is None:
+            kind, items = "list", "rows"
+        else:
+            kind, items = "dict", "k, row in rows.items()"
         many = (
-            "def convert_list(rows):\n    if rows.__class__ is not list:\n        raise TypeError\n"
-            f"    result = []\n    append = result.append\n    for row in rows:\n{loop}"
+            f"def convert_list(rows):\n    if rows.__class__ is not {kind}:\n        raise TypeError\n"
+            f"    result = []\n    append = result.append\n    for {items if key else 'row in rows'}:\n{loop}"
             "        append(out)\n    return result\n"
         )
         exec(compile(one + many, f"<normalizer {layout.name}>", "exec"), env)

@@ -29,7 +29,6 @@ from gateway._decimal import (
     DecimalError,
     DecimalRangeError,
     canonical_decimal,
-    canonical_text,
     parse_decimal,
 )
 from gateway.drift import load_specs
@@ -110,14 +109,18 @@ def _book_sides() -> dict[str, tuple[str, bool]]:
 BOOK_SIDES = _book_sides()
 
 
-def _price_order(pair: tuple[str, Any]) -> tuple[int, str] | tuple[int, Decimal]:
+def _price_order(text: str) -> tuple[int, str] | tuple[int, Decimal]:
     """Exact order of canonical decimal texts without arithmetic: for non-negative values the longer
     integer part is the larger number, and equal-length texts compare digit by digit (canonical texts
     have no leading or trailing zeros). Negative prices (never seen) fall back to ``Decimal``."""
-    text = pair[0]
     if text[0] == "-":
         return (-1, Decimal(text))
     return (len(text.partition(".")[0]), text)
+
+
+def _sorted_levels(levels: list[dict[str, Any]], price: str, descending: bool) -> list[dict[str, Any]]:
+    levels.sort(key=lambda level: _price_order(level[price]), reverse=descending)
+    return levels
 
 
 def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
@@ -142,13 +145,13 @@ def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
             item = fields[name]
             assert item.ref is not None
             assert item.key is not None
-            level = NORMALIZER.converter(item.ref)
+            if item.key_kind != "decimal":  # pragma: no cover - guards against a spec change
+                raise RuntimeError(f"OrderBook.{item.wire} keys are not declared as decimals")
+            levels = NORMALIZER.keyed_list_converter(item.ref, item.key, decimal_key=True)
             raw = data.get(item.wire)
             if not isinstance(raw, dict):
                 raise NormalizationError(f"OrderBook.{item.wire}", "expected an object keyed by price")
-            prices = [(canonical_text(price), row) for price, row in raw.items()]
-            prices.sort(key=_price_order, reverse=descending)
-            out[side] = [{item.key: price, **level(row)} for price, row in prices]
+            out[side] = _sorted_levels(levels(raw), item.key, descending)
         return out
     except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
         raise _unnormalizable(exc) from None

@@ -968,7 +968,7 @@ LAYOUTS: dict[str, Layout] = {
         source="spec/finex.asyncapi.yaml",
         pointer="/components/schemas/GetConfigResult",
         is_tuple=True,
-        fields=(Field("config", "config", "map", False, key="component"),),
+        fields=(Field("config", "config", "map", False, key="component", key_kind="string"),),
         min_items=1,
         max_items=1,
     ),

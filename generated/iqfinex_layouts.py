@@ -535,8 +535,8 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/OrderBook",
         is_tuple=False,
         fields=(
-            Field("buy", "buy", "map", False, ref="OrderBookLevel", key="price"),
-            Field("sell", "sell", "map", False, ref="OrderBookLevel", key="price"),
+            Field("buy", "buy", "map", False, ref="OrderBookLevel", key="price", key_kind="decimal"),
+            Field("sell", "sell", "map", False, ref="OrderBookLevel", key="price", key_kind="decimal"),
         ),
     ),
     "OrderList": Layout(
@@ -624,7 +624,7 @@ RESPONSES: dict[str, Field] = {
     "createOrder": Field("data", "data", "ref", False, ref="Order"),
     "getAccountInfo": Field("data", "data", "ref", False, ref="AccountInfo"),
     "getAsset": Field("data", "data", "ref", False, ref="Asset"),
-    "getBalance": Field("data", "data", "map", False, ref="BalanceEntry", key="currency"),
+    "getBalance": Field("data", "data", "map", False, ref="BalanceEntry", key="currency", key_kind="string"),
     "getCurrency": Field("data", "data", "ref", False, ref="Currency"),
     "getOrder": Field("data", "data", "ref", False, ref="Order"),
     "getOrderBook": Field("data", "data", "ref", False, ref="OrderBook"),
@@ -637,7 +637,7 @@ RESPONSES: dict[str, Field] = {
     "listOpenOrders": Field("data", "data", "ref", False, ref="OrderList"),
     "listOrderTrades": Field("data", "data", "ref", False, ref="AccountTradeList"),
     "listPublicTrades": Field("data", "data", "ref", False, ref="PublicTradeList"),
-    "listTickers": Field("data", "data", "map", False, ref="Ticker", key="market"),
+    "listTickers": Field("data", "data", "map", False, ref="Ticker", key="market", key_kind="string"),
 }
 
 # operationId -> msgspec type of the `data` member of its 200 response envelope

@@ -25,6 +25,7 @@ class Field(NamedTuple):
     enum: str | None = None
     const: Any = None
     key: str | None = None
+    key_kind: str | None = None
 
 
 class Layout(NamedTuple):
