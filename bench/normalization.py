@@ -126,7 +126,7 @@ def list_orders(figures: list[Figure]) -> None:
         ),
         Figure.compare(
             "ws list_orders 1k rows, cold decimal caches", _ms(t_cold), "ms", _ms(t_floor), "orjson",
-            note="lru caches cleared every call (worst case)", group=GROUP,
+            note="decimal caches cleared every call (worst case)", group=GROUP,
         ),
         Figure.compare(
             "ws list_orders frame drift check (on_frame)", _ms(t_drift), "ms", _ms(t_floor), "orjson",
@@ -197,21 +197,21 @@ def rest_bodies(figures: list[Figure]) -> None:
         ),
         Figure.compare(
             "rest /v1/tickers, cold decimal caches", _ms(t_tk_cold), "ms", _ms(t_tk_floor), "orjson",
-            note="lru caches cleared every call", group=GROUP,
+            note="decimal caches cleared every call", group=GROUP,
         ),
         Figure.compare(
             "rest order book, cold decimal caches", _ms(t_ob_cold), "ms", _ms(t_ob_floor), "orjson",
-            note="lru caches cleared every call", group=GROUP,
+            note="decimal caches cleared every call", group=GROUP,
         ),
         Figure.compare(
             "rest /v1/tickers client work before normalizing", _ms(t_tk_client), "ms", _ms(t_tk_floor),
             "orjson",
-            note="generated parse + drift check + exact decode (IqfinexClient)", group=GROUP,
+            note="drift check on the body as sent + exact decode (IqfinexClient._data)", group=GROUP,
         ),
         Figure.compare(
             "rest order book client work before normalizing", _ms(t_ob_client), "ms", _ms(t_ob_floor),
             "orjson",
-            note="generated parse + drift check + exact decode (IqfinexClient)", group=GROUP,
+            note="drift check on the body as sent + exact decode (IqfinexClient._data)", group=GROUP,
         ),
     ]  # fmt: skip
 
@@ -236,7 +236,7 @@ def _mixed_values(count: int, seed: int) -> list[str]:
 def decimals(figures: list[Figure]) -> None:
     uncached_fn: Callable[[str], str] = canonical_text_uncached
     values = _mixed_values(200_000, seed=3)
-    hot = values[:50_000]  # fits the lru cache (65,536 entries)
+    hot = values[:50_000]  # fits the decimal cache (65,536 entries)
     for text in random.Random(5).sample(values, 5000):
         out = uncached_fn(text)
         assert Decimal(out) == Decimal(text), (text, out)
@@ -255,7 +255,7 @@ def decimals(figures: list[Figure]) -> None:
         ),
         Figure.compare(
             "decimal canonicalization, cached hot path", 1 / t_cached, "values/s", 1 / t_decimal,
-            "Decimal(s)/s", note=f"{t_cached * 1e9:.0f} ns/value (lru hit)", group=GROUP,
+            "Decimal(s)/s", note=f"{t_cached * 1e9:.0f} ns/value (cache hit)", group=GROUP,
         ),
     ]  # fmt: skip
 

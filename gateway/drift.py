@@ -32,8 +32,9 @@ ASYNCAPI_URI = "urn:finex-asyncapi"
 @cache
 def load_specs() -> tuple[dict[str, Any], dict[str, Any]]:
     """The two upstream contracts, parsed once per process."""
-    openapi = yaml.safe_load((SPEC_DIR / "iqfinex.openapi.yaml").read_text(encoding="utf-8"))
-    asyncapi = yaml.safe_load((SPEC_DIR / "finex.asyncapi.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster start
+    openapi = yaml.load((SPEC_DIR / "iqfinex.openapi.yaml").read_text(encoding="utf-8"), Loader=loader)
+    asyncapi = yaml.load((SPEC_DIR / "finex.asyncapi.yaml").read_text(encoding="utf-8"), Loader=loader)
     return openapi, asyncapi
 
 
