@@ -12,10 +12,9 @@ component names never collide with the REST ones). Documentation only: responses
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, create_model
-from pydantic import Field as PydanticField
+from pydantic import BaseModel
 
 from gateway.drift import load_specs
 from gateway.problems import (
@@ -26,9 +25,8 @@ from gateway.problems import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from gateway.schemas import CANONICAL_DECIMAL, DECIMAL_INPUT, problem_responses
+from gateway.schemas import DECIMAL_INPUT, DocModels, problem_responses
 from generated.finex_layouts import ENUMS, LAYOUTS
-from generated.layout_types import Field
 
 __all__ = [
     "FINEX_ERRORS",
@@ -42,17 +40,6 @@ __all__ = [
     "vocabulary",
 ]
 
-_CONFIG = ConfigDict(extra="allow")
-_models: dict[str, type[BaseModel]] = {}
-
-Decimal = Annotated[
-    str,
-    PydanticField(
-        pattern=CANONICAL_DECIMAL, description="Exact decimal as a string in canonical plain form.",
-        examples=["0.25"],
-    ),
-]  # fmt: skip
-
 
 def spec_schema(name: str) -> dict[str, Any]:
     """A component schema of the Finex AsyncAPI document."""
@@ -63,53 +50,13 @@ def spec_schema(name: str) -> dict[str, Any]:
 UUID_PATTERN: str = spec_schema("Uuid")["pattern"]
 
 
-def vocabulary(table: str) -> tuple[str, ...]:
-    """The normalized values of an ``ENUMS`` table (without the empty "no filter" value)."""
-    return tuple(v for v in dict.fromkeys(ENUMS[table].values()) if v)
-
-
-def _scalar(item: Field) -> Any:
-    kind = item.kind
-    if kind == "decimal":
-        return Decimal
-    if kind == "timestamp":
-        return Annotated[int, PydanticField(ge=0, description="Unix time, seconds")]
-    if kind == "integer":
-        return int
-    if kind == "string":
-        return str
-    if kind == "enum" and item.enum is not None:
-        return Literal[vocabulary(item.enum)]
-    if kind == "ref" and item.ref is not None:
-        return finex_model(item.ref)
-    if kind == "list" and item.ref is not None:
-        return list[finex_model(item.ref)]  # type: ignore[misc]
-    if kind == "list":
-        return list[Any]
-    if kind == "map":
-        return dict[str, Any]
-    return Any
+_MODELS = DocModels(LAYOUTS, ENUMS, prefix="Finex")
+vocabulary = _MODELS.vocabulary
 
 
 def finex_model(layout: str, name: str | None = None, doc: str | None = None) -> type[BaseModel]:
     """The model of a normalized Finex layout (cached by name, default ``Finex<Layout>``)."""
-    name = name or f"Finex{layout}"
-    found = _models.get(name)
-    if found is not None:
-        return found
-    spec = LAYOUTS[layout]
-    fields: dict[str, Any] = {}
-    for item in spec.fields:
-        annotation = _scalar(item)
-        fields[item.name] = (annotation | None if item.optional else annotation, PydanticField(...))
-    built: type[BaseModel] = create_model(
-        name,
-        __config__=_CONFIG,
-        __doc__=doc or f"Normalized `{layout}` ({spec.source}#{spec.pointer}).",
-        **fields,
-    )
-    _models[name] = built
-    return built
+    return _MODELS.model(layout, name, doc=doc)
 
 
 MARKET_PATTERN = r"^[A-Za-z0-9]{1,32}$"

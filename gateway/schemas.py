@@ -14,6 +14,7 @@ Objects allow additional properties: fields the upstream adds are passed on, nev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -36,10 +37,12 @@ __all__ = [
     "DECIMAL_INPUT",
     "Balance",
     "Candles",
+    "DocModels",
     "MarketTicker",
     "OrderBookBody",
     "OrderRequest",
     "Problem",
+    "Timestamp",
     "error_responses",
     "list_of",
     "model",
@@ -61,75 +64,80 @@ Decimal = Annotated[
     ),
 ]
 
-_CONFIG = ConfigDict(extra="allow")
-_models: dict[str, type[BaseModel]] = {}
+
+class DocModels:
+    """Pydantic models of normalized objects, built from one generated layouts module (documentation
+    only: routes encode their bodies themselves). Field names, optionality and the enum vocabularies all
+    come from the layouts; nothing is listed by hand."""
+
+    _config = ConfigDict(extra="allow")
+
+    def __init__(
+        self, layouts: Mapping[str, Layout], enums: Mapping[str, Mapping[str, str]], prefix: str = ""
+    ) -> None:
+        self.layouts = layouts
+        self.enums = enums
+        self.prefix = prefix  # of default model names, so two upstreams' layouts never share a name
+        self._models: dict[str, type[BaseModel]] = {}
+
+    def vocabulary(self, table: str) -> tuple[str, ...]:
+        """The normalized values of an enum table (without an empty "no filter" value)."""
+        return tuple(v for v in dict.fromkeys(self.enums[table].values()) if v)
+
+    def scalar(self, item: Field) -> Any:
+        kind = item.kind
+        simple = {"decimal": Decimal, "timestamp": Timestamp, "integer": int, "boolean": bool, "string": str}
+        if kind in simple:
+            return simple[kind]
+        if kind == "enum":
+            return Literal[self.vocabulary(item.enum)] if item.enum is not None else str
+        if kind == "const":
+            return Literal[item.const]
+        inner = self.model(item.ref) if item.ref is not None else Any
+        if kind == "ref":
+            return inner
+        if kind == "list":
+            return list[inner]  # type: ignore[valid-type]
+        if kind == "map":
+            return dict[str, inner]  # type: ignore[valid-type]
+        return Any
+
+    def model(
+        self,
+        layout: str,
+        name: str | None = None,
+        first: dict[str, Any] | None = None,
+        drop: tuple[str, ...] = (),
+        last: dict[str, Any] | None = None,
+        doc: str | None = None,
+    ) -> type[BaseModel]:
+        """The model of a layout (cached by name): ``first`` fields (e.g. a map's key), the layout's
+        fields except ``drop``, then ``last`` fields; each extra field given as ``name: type``."""
+        name = name or f"{self.prefix}{layout}"
+        found = self._models.get(name)
+        if found is not None:
+            return found
+        spec = self.layouts[layout]
+        fields: dict[str, tuple[Any, Any]] = {k: (v, PydanticField(...)) for k, v in (first or {}).items()}
+        for item in spec.fields:
+            if item.name not in drop:
+                annotation = self.scalar(item)
+                fields[item.name] = (annotation | None if item.optional else annotation, PydanticField(...))
+        fields.update({k: (v, PydanticField(...)) for k, v in (last or {}).items()})
+        built: type[BaseModel] = create_model(  # type: ignore[call-overload]
+            name,
+            __config__=self._config,
+            __doc__=doc or f"Normalized `{layout}` ({spec.source}#{spec.pointer}).",
+            **fields,
+        )
+        self._models[name] = built
+        return built
 
 
-def _scalar(item: Field) -> Any:
-    kind = item.kind
-    if kind == "decimal":
-        return Decimal
-    if kind == "timestamp":
-        return Annotated[int, PydanticField(ge=0, description="Unix time, seconds")]
-    if kind == "integer":
-        return int
-    if kind == "boolean":
-        return bool
-    if kind == "string":
-        return str
-    if kind == "enum":
-        table = ENUMS.get(item.enum) if item.enum is not None else None
-        if table:
-            return Literal[tuple(dict.fromkeys(table.values()))]
-        return str
-    if kind == "const":
-        return Literal[item.const]
-    if kind == "ref" and item.ref is not None:
-        return model(item.ref)
-    if kind == "list" and item.ref is not None:
-        return list[model(item.ref)]  # type: ignore[misc]
-    if kind == "map" and item.ref is not None:
-        return dict[str, model(item.ref)]  # type: ignore[misc]
-    return Any
+Timestamp = Annotated[int, PydanticField(ge=0, description="Unix time, seconds")]
 
-
-def _field(item: Field) -> tuple[Any, Any]:
-    annotation = _scalar(item)
-    if item.optional:
-        return annotation | None, PydanticField(...)
-    return annotation, PydanticField(...)
-
-
-def _fields(layout: Layout) -> dict[str, tuple[Any, Any]]:
-    return {item.name: _field(item) for item in layout.fields}
-
-
-def model(
-    layout: str,
-    name: str | None = None,
-    first: dict[str, Any] | None = None,
-    drop: tuple[str, ...] = (),
-    last: dict[str, Any] | None = None,
-    doc: str | None = None,
-) -> type[BaseModel]:
-    """The model of a layout (cached by name): ``first`` fields (e.g. a map's key), the layout's fields
-    except ``drop``, then ``last`` fields; each extra field given as ``name: type``."""
-    name = name or layout
-    found = _models.get(name)
-    if found is not None:
-        return found
-    spec = LAYOUTS[layout]
-    fields: dict[str, tuple[Any, Any]] = {k: (v, PydanticField(...)) for k, v in (first or {}).items()}
-    fields.update({k: v for k, v in _fields(spec).items() if k not in drop})
-    fields.update({k: (v, PydanticField(...)) for k, v in (last or {}).items()})
-    built: type[BaseModel] = create_model(  # type: ignore[call-overload]
-        name,
-        __config__=_CONFIG,
-        __doc__=doc or f"Normalized `{layout}` ({spec.source}#{spec.pointer}).",
-        **fields,
-    )
-    _models[name] = built
-    return built
+REST_MODELS = DocModels(LAYOUTS, ENUMS)
+model = REST_MODELS.model
 
 
 def _map_key(operation_or_layout: str, field_name: str | None = None) -> str:
