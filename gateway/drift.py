@@ -20,7 +20,15 @@ import yaml
 
 from gateway.metrics import Metrics
 
-__all__ = ["ASYNCAPI_URI", "OPENAPI_URI", "Drift", "DriftMonitor", "load_specs"]
+__all__ = [
+    "ASYNCAPI_URI",
+    "OPENAPI_URI",
+    "Drift",
+    "DriftMonitor",
+    "SpecValidators",
+    "load_specs",
+    "spec_validators",
+]
 
 log = logging.getLogger("gateway.drift")
 
@@ -51,19 +59,17 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-class DriftMonitor:
-    def __init__(self, metrics: Metrics | None = None, max_logged: int = 1000) -> None:
-        openapi, asyncapi = load_specs()
-        self._openapi = openapi
-        self._registry = jsonschema_rs.Registry([(OPENAPI_URI, openapi), (ASYNCAPI_URI, asyncapi)])
-        self._validators: dict[str, Any] = {}
-        self._seen: set[tuple[str, str, str]] = set()
-        self._lock = threading.Lock()
-        self._metrics = metrics
-        self._max_logged = max_logged
-        self.total = 0
+class SpecValidators:
+    """Both upstream contracts in one jsonschema-rs registry, with validators compiled once per schema
+    location and the lookup of a REST operation's response for a status (shared by the drift monitor
+    and the contract harness)."""
 
-    def _validator(self, uri: str, draft7: bool) -> Any:
+    def __init__(self) -> None:
+        self.openapi, self.asyncapi = load_specs()
+        self._registry = jsonschema_rs.Registry([(OPENAPI_URI, self.openapi), (ASYNCAPI_URI, self.asyncapi)])
+        self._validators: dict[str, Any] = {}
+
+    def validator(self, uri: str, draft7: bool) -> Any:
         validator = self._validators.get(uri)
         if validator is None:
             cls = jsonschema_rs.Draft7Validator if draft7 else jsonschema_rs.Draft202012Validator
@@ -71,26 +77,53 @@ class DriftMonitor:
             self._validators[uri] = validator
         return validator
 
-    def rest_schema_uri(self, method: str, path_template: str, status: int) -> str | None:
-        operation = self._openapi["paths"].get(path_template, {}).get(method.lower())
+    def response(self, method: str, path_template: str, status: int) -> tuple[str, dict[str, Any]] | None:
+        """(JSON pointer, response object) documenting ``status`` for an operation: the exact code, then
+        its ``NXX`` range, then ``default``; ``$ref`` followed."""
+        operation = self.openapi["paths"].get(path_template, {}).get(method.lower())
         if operation is None:
             return None
         responses = operation.get("responses", {})
-        key = str(status) if str(status) in responses else None
+        code = str(status)
+        key = next((k for k in (code, f"{code[0]}XX", f"{code[0]}xx", "default") if k in responses), None)
         if key is None:
             return None
         pointer = f"/paths/{_escape(path_template)}/{method.lower()}/responses/{key}"
         response = responses[key]
         if "$ref" in response:
             pointer = response["$ref"][1:]
-            response = self._openapi
+            response = self.openapi
             for token in pointer.strip("/").split("/"):
-                response = response[token]
-        if "application/json" not in response.get("content", {}):
+                response = response[token.replace("~1", "/").replace("~0", "~")]
+        return pointer, response
+
+    def rest_schema_uri(self, method: str, path_template: str, status: int) -> str | None:
+        """URI of the JSON schema documenting ``status`` of an operation (None: not documented as JSON)."""
+        found = self.response(method, path_template, status)
+        if found is None or "application/json" not in found[1].get("content", {}):
             return None
         # A URI fragment may not hold "{" or "}" (path templates): percent-encode them (RFC 6901 §6).
-        pointer = pointer.replace("{", "%7B").replace("}", "%7D")
+        pointer = found[0].replace("{", "%7B").replace("}", "%7D")
         return f"{OPENAPI_URI}#{pointer}/content/application~1json/schema"
+
+
+@cache
+def spec_validators() -> SpecValidators:
+    """The process-wide :class:`SpecValidators` (compiled validators are reused by every app)."""
+    return SpecValidators()
+
+
+class DriftMonitor:
+    def __init__(self, metrics: Metrics | None = None, max_logged: int = 1000) -> None:
+        self._specs = spec_validators()
+        self._seen: set[tuple[str, str, str]] = set()
+        self._lock = threading.Lock()
+        self._metrics = metrics
+        self._max_logged = max_logged
+        self.total = 0
+
+    def rest_schema_uri(self, method: str, path_template: str, status: int) -> str | None:
+        return self._specs.rest_schema_uri(method, path_template, status)
 
     def check_rest(
         self, operation: str, method: str, path_template: str, status: int, body: Any
@@ -107,7 +140,7 @@ class DriftMonitor:
         )
 
     def _check(self, upstream: str, operation: str, uri: str, instance: Any, draft7: bool) -> list[Drift]:
-        validator = self._validator(uri, draft7)
+        validator = self._specs.validator(uri, draft7)
         if validator.is_valid(instance):
             return []
         found = []

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote, unquote
 
-import jsonschema_rs
-
-from gateway.drift import ASYNCAPI_URI, OPENAPI_URI, load_specs
+from gateway.drift import ASYNCAPI_URI, OPENAPI_URI, spec_validators
 
 __all__ = ["ContractValidator", "Finding", "Severity", "json_path"]
 
@@ -65,10 +63,6 @@ def render(value: Any) -> str:
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= _MAX_RECEIVED else text[: _MAX_RECEIVED - 1] + "…"
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 class _Doc:
@@ -200,12 +194,10 @@ class ContractValidator:
     """Validates REST answers (by method, path template and status) and websocket frames."""
 
     def __init__(self) -> None:
-        openapi, asyncapi = load_specs()
-        self.openapi = openapi
-        self.asyncapi = asyncapi
-        self._docs = {OPENAPI_URI: _Doc(openapi), ASYNCAPI_URI: _Doc(asyncapi)}
-        self._registry = jsonschema_rs.Registry([(OPENAPI_URI, openapi), (ASYNCAPI_URI, asyncapi)])
-        self._validators: dict[str, Any] = {}
+        self._specs = spec_validators()
+        self.openapi = self._specs.openapi
+        self.asyncapi = self._specs.asyncapi
+        self._docs = {OPENAPI_URI: _Doc(self.openapi), ASYNCAPI_URI: _Doc(self.asyncapi)}
 
     # ------------------------------------------------------------------ spec lookups
     def rest_operations(self) -> list[tuple[str, str, str]]:
@@ -218,23 +210,7 @@ class ContractValidator:
         return found
 
     def _response(self, method: str, path_template: str, status: int) -> tuple[str, dict[str, Any]] | None:
-        operation = self.openapi["paths"].get(path_template, {}).get(method.lower())
-        if operation is None:
-            return None
-        responses = operation.get("responses", {})
-        code = str(status)
-        key = next(
-            (k for k in (code, f"{code[0]}XX", f"{code[0]}xx", "default") if k in responses),
-            None,
-        )
-        if key is None:
-            return None
-        pointer = f"/paths/{_escape(path_template)}/{method.lower()}/responses/{key}"
-        response = responses[key]
-        if "$ref" in response:
-            pointer = response["$ref"][1:]
-            response = self._docs[OPENAPI_URI].pointer(response["$ref"])
-        return pointer, response
+        return self._specs.response(method, path_template, status)
 
     def resolve_asyncapi(self, schema: Any) -> dict[str, Any]:
         """An AsyncAPI schema with ``$ref``/``allOf`` followed."""
@@ -245,12 +221,7 @@ class ContractValidator:
         return list(operation.get("responses", {}))
 
     def _validator(self, uri: str, draft7: bool) -> Any:
-        validator = self._validators.get(uri)
-        if validator is None:
-            cls = jsonschema_rs.Draft7Validator if draft7 else jsonschema_rs.Draft202012Validator
-            validator = cls({"$ref": uri}, registry=self._registry)
-            self._validators[uri] = validator
-        return validator
+        return self._specs.validator(uri, draft7)
 
     # ------------------------------------------------------------------ REST
     def check_rest(
