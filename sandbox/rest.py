@@ -20,6 +20,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from generated.iqfinex_layouts import ENUMS
+
 from ._numbers import js_text, num, parse_decimal
 from ._types import OrderKind
 from .auth import AuthError
@@ -34,22 +36,22 @@ Handler = Callable[[Request, SandboxState], Awaitable[Any]]
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(float_hook=Decimal)
 _REASONS = {500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout"}
-_STATUS = {
-    "open": "active",
-    "trigger_wait": "active",
-    "filled": "closed",
-    "cancelled": "canceled",
-    "trigger_cancelled": "canceled",
-    "rejected": "canceled",
-    "trigger_rejected": "canceled",
-}
-_TYPES = {
-    "limit": "LIMIT",
-    "market": "MARKET",
-    "stop_limit": "STOP_LIMIT",
-    "post_only": "LIMIT",
-    "fill_or_kill": "LIMIT",
-}
+
+
+def _codes(table: str, **coarser: str) -> dict[str, str]:
+    """Engine vocabulary → REST code: the spec's ``x-enum-normalized`` table inverted, plus the states
+    and types REST has no code for, mapped to the nearest one it has (a simulator choice)."""
+    return {**{name: code for code, name in ENUMS[table].items()}, **coarser}
+
+
+_STATUS = _codes(
+    "OrderStatus",
+    trigger_wait="active",
+    trigger_cancelled="canceled",
+    rejected="canceled",
+    trigger_rejected="canceled",
+)
+_TYPES = _codes("OrderType", post_only="LIMIT", fill_or_kill="LIMIT")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
