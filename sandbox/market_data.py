@@ -19,9 +19,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from ._numbers import ZERO
 from .engine import Exchange, Trade
 
-__all__ = ["FRAMES", "CandleRow", "TickerData", "candles", "order_book", "ticker"]
+__all__ = ["CandleRow", "TickerData", "candles", "order_book", "ticker"]
 
-FRAMES = (60, 120, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 604800)
 DAY = 86400
 
 

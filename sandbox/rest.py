@@ -23,10 +23,11 @@ from starlette.routing import Route
 from generated.iqfinex_layouts import ENUMS
 
 from ._numbers import js_text, num, parse_decimal
+from ._spec import candle_frames, page
 from ._types import OrderKind
 from .auth import AuthError
 from .engine import EngineError, Order, UserTrade
-from .market_data import FRAMES, candles, order_book, ticker
+from .market_data import candles, order_book, ticker
 from .settings import AccountConfig, ApiKey
 from .state import SandboxState
 
@@ -131,11 +132,12 @@ def _int(raw: str, what: str, low: int, high: int | None = None) -> int:
     return value
 
 
-def _page(
-    request: Request, default_limit: int, max_limit: int, sortable: bool = True
-) -> tuple[int, int, bool]:
+def _page(request: Request, operation_id: str) -> tuple[int, int, bool]:
+    """limit, offset and descending of a paginated operation, with the spec's defaults and bounds."""
+    bounds = page(operation_id)
+    sortable = bounds.sortable
     query = request.query_params
-    limit = _int(query["limit"], "limit", 1, max_limit) if "limit" in query else default_limit
+    limit = _int(query["limit"], "limit", 1, bounds.max_limit) if "limit" in query else bounds.default_limit
     offset = _int(query["offset"], "offset", 0) if "offset" in query else 0
     descending = True
     if sortable and "sort" in query:
@@ -292,7 +294,7 @@ async def get_order_book(request: Request, state: SandboxState) -> Any:
 
 async def list_public_trades(request: Request, state: SandboxState) -> Any:
     pair = _pair(request, state)
-    limit, offset, descending = _page(request, 10, 100)
+    limit, offset, descending = _page(request, "listPublicTrades")
     with state.exchange.lock:
         trades = list(state.exchange.trades[pair])
     rows = [
@@ -312,9 +314,9 @@ async def list_public_trades(request: Request, state: SandboxState) -> Any:
 async def list_candles(request: Request, state: SandboxState) -> Any:
     pair = _pair(request, state)
     frame = _int(request.path_params["frame"], "frame", 1)
-    if frame not in FRAMES:
-        raise BadRequest(f"frame must be one of {', '.join(map(str, FRAMES))}")
-    limit, offset, _ = _page(request, 20, 500, sortable=False)
+    if frame not in candle_frames():
+        raise BadRequest(f"frame must be one of {', '.join(map(str, candle_frames()))}")
+    limit, offset, _ = _page(request, "listCandles")
     count, rows = candles(state.exchange, pair, frame, limit, offset)
     out: list[list[Any]] = []
     for c in rows:
@@ -419,7 +421,7 @@ async def list_open_orders(request: Request, state: SandboxState) -> Any:
 
 async def list_closed_orders(request: Request, state: SandboxState) -> Any:
     account, _ = _auth(request, state)
-    limit, offset, descending = _page(request, 20, 100)
+    limit, offset, descending = _page(request, "listClosedOrders")
     with state.exchange.lock:
         closed = [o for o in state.exchange.account_orders[account.id] if o.in_history]
         closed.sort(key=lambda o: (o.closed_at or 0, o.id))
@@ -447,7 +449,7 @@ async def get_order(request: Request, state: SandboxState) -> Any:
 async def list_order_trades(request: Request, state: SandboxState) -> Any:
     account, _ = _auth(request, state)
     order_id = _order_id(request)
-    limit, offset, descending = _page(request, 20, 100)
+    limit, offset, descending = _page(request, "listOrderTrades")
     with state.exchange.lock:
         _own_order(state, account, order_id)
         trades = list(state.exchange.order_trades.get(order_id, []))
@@ -459,7 +461,7 @@ async def list_order_trades(request: Request, state: SandboxState) -> Any:
 
 async def list_account_trades(request: Request, state: SandboxState) -> Any:
     account, _ = _auth(request, state)
-    limit, offset, descending = _page(request, 20, 100)
+    limit, offset, descending = _page(request, "listAccountTrades")
     with state.exchange.lock:
         trades = list(state.exchange.user_trades[account.id])
     return {
