@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     settings.seed,
                     state.config.trader_interval,
                     state.config.trader_markets_per_tick,
+                    state.config.trader_focus,
                 )
             )
         try:

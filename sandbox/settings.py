@@ -116,6 +116,7 @@ class Config:
     heartbeat_interval: float
     trader_interval: float
     trader_markets_per_tick: int
+    trader_focus: tuple[str, ...]
     book_levels: int
     accounts: tuple[AccountConfig, ...]
 
@@ -153,6 +154,7 @@ class Config:
             heartbeat_interval=float(raw.get("heartbeat_interval", 10)),
             trader_interval=float(trader.get("interval", 1.0)),
             trader_markets_per_tick=int(trader.get("markets_per_tick", 3)),
+            trader_focus=tuple(str(m).upper() for m in trader.get("focus", ())),
             book_levels=int(raw.get("book_levels", 5)),
             accounts=accounts,
         )

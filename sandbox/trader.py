@@ -1,9 +1,10 @@
 """Background trader: keeps the market moving with a few seeded-random orders per tick.
 
-Each tick picks ``markets_per_tick`` tradable markets; in each it cancels its oldest order when it has
-more than ``2 * book_levels`` of them, places one limit order within ±0.5 % of the last price, and
-with probability 0.3 sends a small market order that trades against the book (so tickers, candles and
-public trades change). It trades from the counterparty account (the last account of the config).
+Each tick trades the ``focus`` markets (config) and ``markets_per_tick`` random tradable others. In
+each it cancels its oldest order when it has more than ``2 * book_levels`` of them, places one limit
+order within ±0.5 % of the last price, and with probability 0.3 sends a small market order that trades
+against the book (so tickers, candles and public trades change). It trades from the counterparty
+account (the last account of the config).
 """
 
 from __future__ import annotations
@@ -18,9 +19,16 @@ from .engine import VOLUME_QUANTUM, EngineError, Exchange
 __all__ = ["run_trader", "tick"]
 
 
-def tick(exchange: Exchange, account_id: int, rng: random.Random, markets_per_tick: int) -> None:
-    pairs = sorted(p for p, m in exchange.markets.items() if m.is_trade)
-    for pair in rng.sample(pairs, min(markets_per_tick, len(pairs))):
+def tick(
+    exchange: Exchange,
+    account_id: int,
+    rng: random.Random,
+    markets_per_tick: int,
+    focus: tuple[str, ...] = (),
+) -> None:
+    focused = [p for p in focus if p in exchange.markets and exchange.markets[p].is_trade]
+    others = sorted(p for p, m in exchange.markets.items() if m.is_trade and p not in focused)
+    for pair in focused + rng.sample(others, min(markets_per_tick, len(others))):
         market = exchange.markets[pair]
         with exchange.lock:
             mine = [o for o in exchange.account_orders[account_id] if o.pair == pair and o.state == "open"]
@@ -43,9 +51,14 @@ def tick(exchange: Exchange, account_id: int, rng: random.Random, markets_per_ti
 
 
 async def run_trader(
-    exchange: Exchange, account_id: int, seed: int, interval: float, markets_per_tick: int
+    exchange: Exchange,
+    account_id: int,
+    seed: int,
+    interval: float,
+    markets_per_tick: int,
+    focus: tuple[str, ...] = (),
 ) -> None:
     rng = random.Random(seed)
     while True:
         await asyncio.sleep(interval)
-        tick(exchange, account_id, rng, markets_per_tick)
+        tick(exchange, account_id, rng, markets_per_tick, focus)
