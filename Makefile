@@ -51,7 +51,7 @@ codegen-check: install
 	$(PY) codegen.py --check
 
 contract: install
-	$(PY) -m gateway contract
+	$(PY) -m contract
 
 bench: install
 	$(PY) -m bench

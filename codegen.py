@@ -13,7 +13,7 @@ Steps, each printing what it wrote:
 3. ``generated/iqfinex_layouts.py`` and ``generated/finex_layouts.py``: msgspec structs
    (``array_like=True`` for tuples) plus layout metadata — slot order, names, optionality, decimal,
    timestamp and enum mappings — for every tuple and object of both specs.
-4. ``spec/gateway.openapi.json`` and ``generated/gateway_client/``: the gateway's own contract and a
+4. ``generated/gateway.openapi.json`` and ``generated/gateway_client/``: the gateway's own contract and a
    typed client for it (skipped, saying so, while the gateway does not exist).
 
 Spec problems (an untitled slot, duplicate titles, an enum mapping that misses a value, a dangling
@@ -882,7 +882,7 @@ def export_gateway(spec_dir: Path, out: Output) -> bool:
     if not (ROOT / "gateway" / "app.py").exists():
         print(
             "  gateway: gateway/app.py does not exist yet; "
-            "skipping spec/gateway.openapi.json and generated/gateway_client"
+            "skipping generated/gateway.openapi.json and generated/gateway_client"
         )
         return False
     proc = subprocess.run(
@@ -899,10 +899,10 @@ def export_gateway(spec_dir: Path, out: Output) -> bool:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"exporting the gateway's OpenAPI document failed:\n{proc.stderr}")
-    out.write(f"spec/{GATEWAY_SPEC_NAME}", proc.stdout)
+    out.write(f"generated/{GATEWAY_SPEC_NAME}", proc.stdout)
     generate_client(
-        out.root / "spec" / GATEWAY_SPEC_NAME,
-        f"spec/{GATEWAY_SPEC_NAME}",
+        out.root / "generated" / GATEWAY_SPEC_NAME,
+        f"generated/{GATEWAY_SPEC_NAME}",
         spec_dir / "codegen" / "gateway_client.yaml",
         "gateway_client",
         out,

@@ -24,7 +24,7 @@ from generated.finex_layouts import ENUMS, LAYOUTS
 
 __all__ = ["RECORDED", "list_orders_frame", "order_book_body", "order_row_slots", "tickers_body"]
 
-RECORDED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "recorded" / "iqfinex"
+RECORDED = Path(__file__).resolve().parent.parent / "recorded" / "iqfinex"
 
 
 def order_row_slots() -> list[str]:

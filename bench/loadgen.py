@@ -2,7 +2,7 @@
 spec's ``out`` file (not stdout: an unbuffered pipe may take a large write only in part).
 
 Modes: ``http`` (``connections`` aiohttp connections looping GETs on ``url``) and ``ws`` (``connections``
-concurrent callers sharing one :class:`gateway.upstream.finex.FinexConnection`). Every process waits
+concurrent callers sharing one :class:`gateway.finex.connection.FinexConnection`). Every process waits
 for the shared ``start`` wall-clock time, discards the ``warmup`` seconds, counts what completes in the
 next ``duration`` seconds and reports its own CPU time over that window (``resource.getrusage``), so
 the parent can tell whether the generator was the bottleneck.
@@ -84,8 +84,8 @@ async def _http(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _ws(spec: dict[str, Any]) -> dict[str, Any]:
+    from gateway.finex.connection import FinexConnection
     from gateway.problems import UpstreamError
-    from gateway.upstream.finex import FinexConnection
 
     method, args = str(spec["method"]), list(spec["args"])
     async with FinexConnection(str(spec["url"]), str(spec["jwt"]), max_in_flight=4096) as connection:

@@ -1,11 +1,12 @@
 """In-process normalization benchmarks: the gateway's own functions against same-run baselines.
 
 - ``list_orders``: a 1,000-row reply frame → the body ``GET /v1/finex/orders`` returns, through the real
-  path: the connection reader's envelope decoder, :meth:`gateway.finex.FinexClient.call` (exact decode,
-  layout converter, metrics) and the route's :func:`gateway.rest.json_response`. Floor: ``orjson``
+  path: the connection reader's envelope decoder, :meth:`gateway.finex.client.FinexClient.call` (exact decode,
+  layout converter, metrics) and the route's :func:`gateway.iqfinex.shaping.json_response`. Floor: ``orjson``
   loads+dumps of the frame; baseline: a pydantic ``OrderRow`` per row.
 - REST ``/v1/tickers`` (60 markets) and a 10,000-levels-per-side order book: ``decode_json`` →
-  :func:`gateway.rest.normalize` / :func:`gateway.rest.order_book` → ``json_response``, as the routes do.
+  :func:`gateway.iqfinex.shaping.normalize` / :func:`gateway.iqfinex.shaping.order_book` →
+  ``json_response``, as the routes do.
 - Decimal canonicalization: ``gateway._decimal.canonical_text_uncached`` and the cached ``canonical_text``,
   against ``decimal.Decimal`` construction.
 
@@ -26,16 +27,16 @@ import orjson
 from bench._report import Figure, progress
 from bench._timing import best_of
 from bench.data import list_orders_frame, order_book_body, order_row_slots, tickers_body
-from gateway import rest
 from gateway._decimal import canonical_text, canonical_text_uncached, clear_caches
 from gateway.drift import DriftMonitor
-from gateway.finex import FinexClient
+from gateway.finex import connection as finex_upstream
+from gateway.finex.client import FinexClient
+from gateway.finex.connection import REPLY
+from gateway.iqfinex import shaping
+from gateway.iqfinex.client import OPERATIONS, IqfinexClient
 from gateway.metrics import Metrics
 from gateway.normalize import decode_json
 from gateway.settings import Settings
-from gateway.upstream import finex as finex_upstream
-from gateway.upstream.finex import REPLY
-from gateway.upstream.iqfinex import OPERATIONS, IqfinexClient
 from generated.finex_models import OrderRow
 
 __all__ = ["run"]
@@ -90,7 +91,7 @@ def list_orders(figures: list[Figure]) -> None:
 
     def gateway() -> bytes:
         rows = _run_now(client.call(None, "list_orders", _LIST_ORDERS_ARGS))
-        return bytes(rest.json_response(rows).body)
+        return bytes(shaping.json_response(rows).body)
 
     def floor() -> bytes:
         return orjson.dumps(orjson.loads(frame))
@@ -153,11 +154,11 @@ def rest_bodies(figures: list[Figure]) -> None:
 
     def tickers_gateway() -> bytes:
         data = decode_json(tickers)["data"]
-        return bytes(rest.json_response(rest.normalize("listTickers", data)).body)
+        return bytes(shaping.json_response(shaping.normalize("listTickers", data)).body)
 
     def book_gateway() -> bytes:
         data = decode_json(book)["data"]
-        return bytes(rest.json_response(rest.order_book(data, "BTCUSDT", 0)).body)
+        return bytes(shaping.json_response(shaping.order_book(data, "BTCUSDT", 0)).body)
 
     def floor(body: bytes) -> Callable[[], bytes]:
         return lambda: orjson.dumps(orjson.loads(body))

@@ -154,7 +154,7 @@ def _get_json(url: str) -> Any:
 
 async def _seed_orders(ws_url: str, jwt: str, count: int) -> int:
     """Open orders on the demo account, away from the market so they stay open (mixed markets/sides)."""
-    from gateway.upstream.finex import FinexConnection
+    from gateway.finex.connection import FinexConnection
 
     async with FinexConnection(ws_url, jwt) as connection:
         for index in range(count):

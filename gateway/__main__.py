@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
 
 import uvicorn
@@ -61,9 +62,9 @@ def serve(host: str, port: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["contract"]:
-        from gateway.contract.cli import main as contract_main
-
-        return contract_main(argv[1:])
+        # The harness is its own package (the gateway never imports it); this only forwards the CLI.
+        contract_cli = importlib.import_module("contract.cli")
+        return int(contract_cli.main(argv[1:]))
     parser = argparse.ArgumentParser(prog="python -m gateway", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)

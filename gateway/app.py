@@ -113,16 +113,16 @@ def routers() -> list[Any]:
 
 async def open_clients(state: GatewayState, stack: AsyncExitStack) -> None:
     """Open the upstream clients for the state's lifetime (closed with ``stack``)."""
-    from gateway.upstream.iqfinex import open_iqfinex
+    from gateway.iqfinex.client import open_iqfinex
 
     state.rest = await open_iqfinex(
         state.upstream.rest_url, state.settings, state.metrics, state.drift, stack
     )
-    from gateway.finex import open_finex
+    from gateway.finex.client import open_finex
 
     state.finex = await open_finex(state.upstream.ws_url, state.settings, state.metrics, state.drift, stack)
 
 
 def openapi_document() -> dict[str, Any]:
-    """The gateway's OpenAPI document (exported by ``make codegen`` to spec/gateway.openapi.json)."""
+    """The gateway's OpenAPI document (exported by ``make codegen`` to generated/gateway.openapi.json)."""
     return create_app(Settings()).openapi()

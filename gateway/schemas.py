@@ -21,32 +21,17 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
 from gateway.problems import (
-    BadUpstreamResponse,
     GatewayError,
-    InvalidRequest,
-    Unauthorized,
-    UpstreamRejected,
-    UpstreamTimeout,
-    UpstreamUnavailable,
 )
-from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
 from generated.layout_types import Field, Layout
 
 __all__ = [
     "CANONICAL_DECIMAL",
     "DECIMAL_INPUT",
-    "Balance",
-    "Candles",
     "DocModels",
-    "MarketTicker",
-    "OrderBookBody",
-    "OrderRequest",
     "Problem",
     "Timestamp",
-    "error_responses",
     "list_of",
-    "model",
-    "route",
 ]
 
 CANONICAL_DECIMAL = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
@@ -136,52 +121,6 @@ class DocModels:
 
 Timestamp = Annotated[int, PydanticField(ge=0, description="Unix time, seconds")]
 
-REST_MODELS = DocModels(LAYOUTS, ENUMS)
-model = REST_MODELS.model
-
-
-def _map_key(operation_or_layout: str, field_name: str | None = None) -> str:
-    """The normalized name of a map's key (``Field.key``): of an operation's data or a layout field."""
-    key: str | None
-    if field_name is None:
-        key = RESPONSES[operation_or_layout].key
-    else:
-        key = next(f for f in LAYOUTS[operation_or_layout].fields if f.name == field_name).key
-    assert key is not None
-    return key
-
-
-# Shaped bodies (see gateway.rest): map entries carry their key, positional rows become objects.
-MarketTicker = model(
-    "Ticker", "MarketTicker", first={_map_key("listTickers"): str}, doc="The ticker of one market."
-)
-Balance = model(
-    "BalanceEntry", "Balance", first={_map_key("getBalance"): str}, doc="The balance of one currency."
-)
-BookLevel = model(
-    "OrderBookLevel", "BookLevel", first={_map_key("OrderBook", "buy"): Decimal}, doc="One price level."
-)
-
-
-class OrderBookBody(BaseModel):
-    """Both sides of a market's order book; bids highest price first, asks lowest first."""
-
-    model_config = ConfigDict(title="OrderBook")
-    market: str
-    rounding: int
-    bids: list[BookLevel]  # type: ignore[valid-type]
-    asks: list[BookLevel]  # type: ignore[valid-type]
-
-
-Candles = model(
-    "CandleList",
-    "Candles",
-    first={"market": str, "frame": int},
-    drop=("rows",),
-    last={"candles": list[model("CandleRow")]},  # type: ignore[misc]
-    doc="Candles of a market, newest first; the live candle has `close_time: null`.",
-)
-
 
 class Problem(BaseModel):
     """RFC 9457 problem details (``application/problem+json``)."""
@@ -192,47 +131,6 @@ class Problem(BaseModel):
     status: int
     detail: str
     instance: str | None = None
-
-
-class OrderRequest(BaseModel):
-    """Body of ``POST /v1/orders`` (documentation only: the body is parsed exactly, never via float).
-
-    Amounts are decimal strings (JSON numbers are tolerated and read from their exact text). Without
-    ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices → stop_limit.
-    """
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"market": "ETHBTC", "side": "sell", "type": "limit", "volume": "1.245", "price": "0.03437"}
-    ]})  # fmt: skip
-    market: str = PydanticField(pattern=r"^[A-Za-z0-9]{2,20}$")
-    side: Literal[tuple(dict.fromkeys(ENUMS["Side"].values()))]  # type: ignore[valid-type]
-    type: Literal[tuple(dict.fromkeys(ENUMS["OrderType"].values()))] | None = None  # type: ignore[valid-type]
-    volume: str = PydanticField(pattern=DECIMAL_INPUT, description="Order size, > 0.")
-    price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Limit price, > 0.")
-    stop_price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Activation price, > 0.")
-
-
-_ERRORS: dict[int, str] = {
-    400: "The upstream rejected the request (its 400; `detail` is the upstream message).",
-    401: "No or unknown credentials, or the upstream did not accept or no longer accepts the API key.",
-    403: "The upstream API key lacks the permission for this action (the upstream's 402).",
-    422: "Invalid request: `detail` and `errors` name the parameter.",
-    502: "Bad upstream response: an upstream 500, or a body that is not JSON or cannot be normalized.",
-    503: "Upstream unavailable: its 503, or it cannot be reached.",
-    504: "Upstream timeout: its 504, or no answer within the per-call timeout.",
-}
-_EXAMPLES: dict[int, GatewayError] = {
-    400: UpstreamRejected(400, "Unknown asset XXXYYY"),
-    401: Unauthorized("send the Iqfinex API key in the Authorization header (or a gateway bearer token)"),
-    403: UpstreamRejected(402, "Action is forbidden for API key"),
-    422: InvalidRequest(
-        "query limit: Input should be less than or equal to 100",
-        errors=[{"location": "query limit", "message": "Input should be less than or equal to 100"}],
-    ),
-    502: BadUpstreamResponse("the upstream answered with a malformed JSON body"),
-    503: UpstreamUnavailable("the upstream is unavailable (503)"),
-    504: UpstreamTimeout("no answer from the upstream in time"),
-}
 
 
 def problem_responses(
@@ -253,43 +151,6 @@ def problem_responses(
     }
 
 
-def error_responses(private: bool) -> dict[int | str, dict[str, Any]]:
-    """The documented problem responses of a route (401/403 only where credentials are involved)."""
-    statuses = [400, *([401, 403] if private else []), 422, 502, 503, 504]
-    return problem_responses({status: _ERRORS[status] for status in statuses}, _EXAMPLES)
-
-
 def list_of(item: type[BaseModel]) -> Any:
     """``list[item]`` for a model built at runtime (documentation only)."""
     return list[item]  # type: ignore[valid-type]
-
-
-def route(
-    operation_id: str,
-    summary: str,
-    body: Any,
-    private: bool,
-    example: Any = None,
-    openapi_extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Keyword arguments of a REST route: stable operationId, 200 documented from ``body`` (encoded by
-    the route itself, never re-validated), every problem response.
-
-    Private routes list the empty security requirement besides the API key: without gateway tokens
-    the server-side credentials serve requests that send no ``Authorization`` at all.
-    """
-    extra = dict(openapi_extra or {})
-    if private:
-        extra["security"] = [{}]  # appended by FastAPI to its [{"IqfinexApiKey": []}]
-    ok: dict[str, Any] = {"model": body, "description": "Success."}
-    if example is not None:
-        ok["content"] = {"application/json": {"example": example}}
-    responses: dict[int | str, dict[str, Any]] = {200: ok}
-    responses.update(error_responses(private))
-    return {
-        "operation_id": operation_id,
-        "summary": summary,
-        "response_model": None,
-        "responses": responses,
-        "openapi_extra": extra or None,
-    }

@@ -16,8 +16,8 @@ from gateway.metrics import Metrics
 from gateway.settings import Settings
 
 if TYPE_CHECKING:
-    from gateway.finex import FinexClient
-    from gateway.upstream.iqfinex import IqfinexClient
+    from gateway.finex.client import FinexClient
+    from gateway.iqfinex.client import IqfinexClient
     from sandbox import EmbeddedSandbox
 
 __all__ = ["GatewayState", "Upstream", "resolve_upstream"]

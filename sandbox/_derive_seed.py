@@ -1,7 +1,7 @@
 """Derive ``sandbox/data/markets.yaml`` from the recorded live responses (a development tool).
 
 Run ``python -m sandbox._derive_seed`` from the repository root after the recordings change. The
-sandbox itself only reads the derived file at run time, never ``tests/fixtures``.
+sandbox itself only reads the derived file at run time, never ``recorded/``.
 
 Each recorded asset row, e.g. ``{"pair": "BTCUSDC", "right": "USDC", "left": "BTC", "accuracy": "2",
 "min_volume": 0.001, "isTrade": true}``, is joined with its ticker (``last``, ``bid``, ``ask``); the 2019
@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-RECORDED = ROOT / "tests" / "fixtures" / "recorded" / "iqfinex"
+RECORDED = ROOT / "recorded" / "iqfinex"
 OUT = Path(__file__).resolve().parent / "data" / "markets.yaml"
 
 ALIASES = {
@@ -106,9 +106,7 @@ def derive() -> dict[str, Any]:
 
 
 def main() -> None:
-    header = (
-        "# Derived from tests/fixtures/recorded by `python -m sandbox._derive_seed`; do not edit by hand.\n"
-    )
+    header = "# Derived from recorded by `python -m sandbox._derive_seed`; do not edit by hand.\n"
     OUT.write_text(header + yaml.safe_dump(derive(), sort_keys=False))
 
 

@@ -1,4 +1,4 @@
-"""Loader for the recorded live responses in `tests/fixtures/recorded/iqfinex/<date>/*.yml`.
+"""Loader for the recorded live responses in `recorded/iqfinex/<date>/*.yml`.
 
 Each file is a VCR cassette (YAML) holding one interaction: `http_interactions[0].request.uri`,
 `.request.method`, `.response.status.code` and the raw JSON text in `.response.body.string`.
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-RECORDED_ROOT = Path(__file__).resolve().parent / "fixtures" / "recorded" / "iqfinex"
+RECORDED_ROOT = Path(__file__).resolve().parents[1] / "recorded" / "iqfinex"
 
 
 @dataclass(frozen=True)

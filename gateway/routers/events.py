@@ -20,8 +20,8 @@ from fastapi.responses import StreamingResponse
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from gateway.deps import Jwt, State
-from gateway.finex import relay
-from gateway.finex_schemas import OPTIONAL_CREDENTIALS, finex_responses
+from gateway.finex.events import relay
+from gateway.finex.models import OPTIONAL_CREDENTIALS, finex_responses
 from gateway.problems import GatewayError, UpstreamRejected
 from gateway.state import GatewayState
 

@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from gateway import finex_requests as req
 from gateway.deps import Jwt, State
-from gateway.finex_schemas import (
+from gateway.finex import requests as req
+from gateway.finex.models import (
     MARKET_PATTERN,
     OPTIONAL_CREDENTIALS,
     UUID_PATTERN,
@@ -25,8 +25,8 @@ from gateway.finex_schemas import (
     spec_schema,
     vocabulary,
 )
+from gateway.iqfinex.shaping import json_response
 from gateway.problems import BadUpstreamResponse
-from gateway.rest import json_response
 from gateway.schemas import list_of
 from generated.finex_layouts import LAYOUTS
 

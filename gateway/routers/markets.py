@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from gateway import rest
 from gateway.deps import State
-from gateway.rest import (
+from gateway.iqfinex import shaping
+from gateway.iqfinex.models import Candles, MarketTicker, OrderBookBody, model, route
+from gateway.iqfinex.requests import (
     DEFAULT,
     CandlesLimit,
     Frame,
@@ -17,10 +18,10 @@ from gateway.rest import (
     PublicTradesLimit,
     Rounding,
     Sort,
-    json_response,
     spec_path,
 )
-from gateway.schemas import Candles, MarketTicker, OrderBookBody, list_of, model, route
+from gateway.iqfinex.shaping import json_response
+from gateway.schemas import list_of
 
 __all__ = ["router"]
 
@@ -33,41 +34,45 @@ Currency = Annotated[str, spec_path("CurrencyName")]
 @router.get(
     "/v1/currencies",
     **route(
-        "listCurrencies", "List currencies", model("CurrencyList"), False, rest.example("listCurrencies")
+        "listCurrencies", "List currencies", model("CurrencyList"), False, shaping.example("listCurrencies")
     ),
 )
 async def list_currencies(state: State) -> Response:
     data = await state.rest.call("listCurrencies")
-    return json_response(rest.normalize("listCurrencies", data))
+    return json_response(shaping.normalize("listCurrencies", data))
 
 
 @router.get(
     "/v1/currencies/{currency}",
-    **route("getCurrency", "Get one currency", model("Currency"), False, rest.example("getCurrency")),
+    **route("getCurrency", "Get one currency", model("Currency"), False, shaping.example("getCurrency")),
 )
 async def get_currency(state: State, currency: Currency) -> Response:
     data = await state.rest.call("getCurrency", currency)
-    return json_response(rest.normalize("getCurrency", data))
+    return json_response(shaping.normalize("getCurrency", data))
 
 
 @router.get(
     "/v1/markets",
     **route(
-        "listMarkets", "List markets (trading pairs)", model("AssetList"), False, rest.example("listAssets")
+        "listMarkets",
+        "List markets (trading pairs)",
+        model("AssetList"),
+        False,
+        shaping.example("listAssets"),
     ),
 )
 async def list_markets(state: State) -> Response:
     data = await state.rest.call("listAssets")
-    return json_response(rest.normalize("listAssets", data))
+    return json_response(shaping.normalize("listAssets", data))
 
 
 @router.get(
     "/v1/markets/{market}",
-    **route("getMarket", "Get one market (trading pair)", model("Asset"), False, rest.example("getAsset")),
+    **route("getMarket", "Get one market (trading pair)", model("Asset"), False, shaping.example("getAsset")),
 )
 async def get_market(state: State, market: Market) -> Response:
     data = await state.rest.call("getAsset", market)
-    return json_response(rest.normalize("getAsset", data))
+    return json_response(shaping.normalize("getAsset", data))
 
 
 @router.get(
@@ -77,12 +82,12 @@ async def get_market(state: State, market: Market) -> Response:
         "List the tickers of all markets",
         list_of(MarketTicker),
         False,
-        rest.example("listTickers"),
+        shaping.example("listTickers"),
     ),
 )
 async def list_tickers(state: State) -> Response:
     data = await state.rest.call("listTickers")
-    return json_response(rest.normalize("listTickers", data))
+    return json_response(shaping.normalize("listTickers", data))
 
 
 @router.get(
@@ -92,12 +97,12 @@ async def list_tickers(state: State) -> Response:
         "Get the ticker of one market",
         MarketTicker,
         False,
-        rest.example("getTicker", lambda d: {"market": "BTCUSDT", **rest.normalize("getTicker", d)}),
+        shaping.example("getTicker", lambda d: {"market": "BTCUSDT", **shaping.normalize("getTicker", d)}),
     ),
 )
 async def get_ticker(state: State, market: Market) -> Response:
     data = await state.rest.call("getTicker", market)
-    return json_response({"market": market, **rest.normalize("getTicker", data)})
+    return json_response({"market": market, **shaping.normalize("getTicker", data)})
 
 
 @router.get(
@@ -107,12 +112,12 @@ async def get_ticker(state: State, market: Market) -> Response:
         "Get the order book of a market (bids descending, asks ascending)",
         OrderBookBody,
         False,
-        rest.example("getOrderBook", lambda d: rest.order_book(d, "BTCUSDT", 0)),
+        shaping.example("getOrderBook", lambda d: shaping.order_book(d, "BTCUSDT", 0)),
     ),
 )
 async def get_order_book(state: State, market: Market, rounding: Rounding = DEFAULT["Rounding"]) -> Response:
     data = await state.rest.call("getOrderBook", market, rounding)
-    return json_response(rest.order_book(data, market, rounding))
+    return json_response(shaping.order_book(data, market, rounding))
 
 
 @router.get(
@@ -122,7 +127,7 @@ async def get_order_book(state: State, market: Market, rounding: Rounding = DEFA
         "List recent public trades of a market",
         model("PublicTradeList"),
         False,
-        rest.example("listPublicTrades"),
+        shaping.example("listPublicTrades"),
     ),
 )
 async def list_public_trades(
@@ -133,7 +138,7 @@ async def list_public_trades(
     sort: Sort = DEFAULT["Sort"],
 ) -> Response:
     data = await state.rest.call("listPublicTrades", market, limit=limit, offset=offset, sort=sort)
-    return json_response(rest.normalize("listPublicTrades", data))
+    return json_response(shaping.normalize("listPublicTrades", data))
 
 
 @router.get(
@@ -143,7 +148,7 @@ async def list_public_trades(
         "List recent candles of a market",
         Candles,
         False,
-        rest.example("listCandles", lambda d: rest.candles(d, "ETHBTC", 300)),
+        shaping.example("listCandles", lambda d: shaping.candles(d, "ETHBTC", 300)),
     ),
 )
 async def list_candles(
@@ -154,4 +159,4 @@ async def list_candles(
     offset: Offset = DEFAULT["Offset"],
 ) -> Response:
     data = await state.rest.call("listCandles", market, frame, limit=limit, offset=offset)
-    return json_response(rest.candles(data, market, frame))
+    return json_response(shaping.candles(data, market, frame))

@@ -11,11 +11,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gateway import rest
 from gateway.deps import ApiKey, State
+from gateway.iqfinex import requests, shaping
+from gateway.iqfinex.models import OrderRequest, model, route
+from gateway.iqfinex.requests import DEFAULT, Limit, Offset, Sort, spec_path
+from gateway.iqfinex.shaping import json_response
 from gateway.problems import InvalidRequest, UpstreamError
-from gateway.rest import DEFAULT, Limit, Offset, Sort, json_response, spec_path
-from gateway.schemas import OrderRequest, model, route
 from generated.iqfinex_client.models.create_order_request import CreateOrderRequest
 
 __all__ = ["router"]
@@ -35,15 +36,15 @@ _ORDER_BODY = {
 @router.post(
     "/v1/orders",
     **route("createOrder", "Place an order (sent upstream once, never retried)", model("Order"), True,
-            rest.example("createOrder"), _ORDER_BODY),
+            shaping.example("createOrder"), _ORDER_BODY),
 )  # fmt: skip
 async def create_order(state: State, api_key: ApiKey, request: Request) -> Response:
-    market, side, amounts = rest.parse_order(await request.body())
+    market, side, amounts = requests.parse_order(await request.body())
     asset = await _market(state, market)
-    rest.check_precision(amounts, asset.get("accuracy") if asset else None)
-    body = CreateOrderRequest.from_dict(rest.upstream_order(market, side, amounts))
+    requests.check_precision(amounts, asset.get("accuracy") if asset else None)
+    body = CreateOrderRequest.from_dict(requests.upstream_order(market, side, amounts))
     data = await state.rest.call("createOrder", api_key=api_key, body=body)
-    return json_response(rest.normalize("createOrder", data))
+    return json_response(shaping.normalize("createOrder", data))
 
 
 async def _market(state: State, market: str) -> dict[str, Any] | None:
@@ -62,17 +63,19 @@ async def _market(state: State, market: str) -> dict[str, Any] | None:
 
 @router.get(
     "/v1/orders/open",
-    **route("listOpenOrders", "List open orders", model("OrderList"), True, rest.example("listOpenOrders")),
+    **route(
+        "listOpenOrders", "List open orders", model("OrderList"), True, shaping.example("listOpenOrders")
+    ),
 )
 async def list_open_orders(state: State, api_key: ApiKey) -> Response:
     data = await state.rest.call("listOpenOrders", api_key=api_key)
-    return json_response(rest.normalize("listOpenOrders", data))
+    return json_response(shaping.normalize("listOpenOrders", data))
 
 
 @router.get(
     "/v1/orders/closed",
     **route("listClosedOrders", "List filled and cancelled orders", model("OrderList"), True,
-            rest.example("listClosedOrders")),
+            shaping.example("listClosedOrders")),
 )  # fmt: skip
 async def list_closed_orders(
     state: State,
@@ -82,21 +85,21 @@ async def list_closed_orders(
     sort: Sort = DEFAULT["Sort"],
 ) -> Response:
     data = await state.rest.call("listClosedOrders", api_key=api_key, limit=limit, offset=offset, sort=sort)
-    return json_response(rest.normalize("listClosedOrders", data))
+    return json_response(shaping.normalize("listClosedOrders", data))
 
 
 @router.get(
-    "/v1/orders/{id}", **route("getOrder", "Get an order", model("Order"), True, rest.example("getOrder"))
+    "/v1/orders/{id}", **route("getOrder", "Get an order", model("Order"), True, shaping.example("getOrder"))
 )
 async def get_order(state: State, api_key: ApiKey, id: OrderId) -> Response:
     data = await state.rest.call("getOrder", id, api_key=api_key)
-    return json_response(rest.normalize("getOrder", data))
+    return json_response(shaping.normalize("getOrder", data))
 
 
 @router.get(
     "/v1/orders/{id}/trades",
     **route("listOrderTrades", "List the trades of an order", model("AccountTradeList"), True,
-            rest.example("listOrderTrades")),
+            shaping.example("listOrderTrades")),
 )  # fmt: skip
 async def list_order_trades(
     state: State,
@@ -109,14 +112,14 @@ async def list_order_trades(
     data = await state.rest.call(
         "listOrderTrades", id, api_key=api_key, limit=limit, offset=offset, sort=sort
     )
-    return json_response(rest.normalize("listOrderTrades", data))
+    return json_response(shaping.normalize("listOrderTrades", data))
 
 
 @router.post(
     "/v1/orders/{id}/cancel",
     **route("cancelOrder", "Cancel an order (sent upstream once, never retried)", model("Order"), True,
-            rest.example("cancelOrder")),
+            shaping.example("cancelOrder")),
 )  # fmt: skip
 async def cancel_order(state: State, api_key: ApiKey, id: OrderId) -> Response:
     data = await state.rest.call("cancelOrder", id, api_key=api_key)
-    return json_response(rest.normalize("cancelOrder", data))
+    return json_response(shaping.normalize("cancelOrder", data))

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from gateway.contract.cli import main
-from gateway.contract.replay import DEFAULT_REPLAY_DIR
-from gateway.contract.validate import ContractValidator
-from gateway.contract.ws import TRADING_METHODS
+from contract.cli import main
+from contract.replay import DEFAULT_REPLAY_DIR
+from contract.validate import ContractValidator
+from contract.ws import TRADING_METHODS
 from sandbox import EmbeddedSandbox
 
 QUICK = ["--quiet", "--seed", "1", "--max-examples", "2", "--time-budget", "90", "--timeout", "5"]

@@ -21,8 +21,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from gateway.app import create_app
-from gateway.finex import relay
-from gateway.upstream.finex import FinexEvent
+from gateway.finex.connection import FinexEvent
+from gateway.finex.events import relay
 from sandbox import EmbeddedSandbox
 from tests.gateway.conftest import gateway_settings
 

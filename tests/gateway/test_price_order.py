@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway._decimal import canonical_decimal
-from gateway.rest import _price_order
+from gateway.iqfinex.shaping import _price_order
 
 prices = st.decimals(min_value=0, max_value=10**12, places=20, allow_nan=False, allow_infinity=False)
 

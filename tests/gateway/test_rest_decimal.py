@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway._decimal import canonical, canonical_text
+from gateway.iqfinex.requests import parse_order, upstream_order
 from gateway.normalize import decode_json
 from gateway.problems import InvalidRequest
-from gateway.rest import parse_order, upstream_order
 
 finite = st.decimals(
     allow_nan=False, allow_infinity=False, min_value=Decimal("-1e30"), max_value=Decimal("1e30")

@@ -9,9 +9,9 @@ import orjson
 import pytest
 
 from gateway.drift import DriftMonitor
+from gateway.iqfinex.client import IqfinexClient
 from gateway.metrics import Metrics
 from gateway.problems import PROBLEM_JSON, UpstreamTimeout, UpstreamUnavailable
-from gateway.upstream.iqfinex import IqfinexClient
 from sandbox import EmbeddedSandbox
 from tests.gateway.conftest import gateway_settings
 

@@ -1,4 +1,4 @@
-"""Normalization over the recorded live responses (tests/fixtures/recorded), compared with snapshots.
+"""Normalization over the recorded live responses (recorded), compared with snapshots.
 
 The recorded bodies are served to the gateway's upstream client through ``httpx.MockTransport``, so the
 whole path runs: generated client → exact decoding → drift check → layout normalizers → route shaping.
@@ -17,7 +17,7 @@ import orjson
 import pytest
 
 from gateway.app import create_app
-from gateway.upstream.iqfinex import IqfinexClient
+from gateway.iqfinex.client import IqfinexClient
 from sandbox import EmbeddedSandbox
 from tests._recorded import Recorded, load_recorded
 from tests.gateway.conftest import gateway_settings, serve

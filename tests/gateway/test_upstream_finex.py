@@ -18,8 +18,8 @@ from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from gateway.finex.connection import FinexConnection, FinexEvent, FinexPool, credential_tag
 from gateway.problems import BadUpstreamResponse, UpstreamRejected, UpstreamTimeout, UpstreamUnavailable
-from gateway.upstream.finex import FinexConnection, FinexEvent, FinexPool, credential_tag
 from generated.finex_layouts import CreateOrderResult, HeartbeatEvent, OrderList, SubscribeResult
 
 pytestmark = pytest.mark.timeout(30)

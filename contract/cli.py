@@ -2,7 +2,7 @@
 
 Without ``--rest-url``/``--ws-url`` the embedded sandbox is started and checked (trading allowed:
 nothing real is at stake). Against given URLs the run is read-only unless ``--allow-trading``.
-``--replay [DIR]`` checks recorded VCR cassettes instead (default ``tests/fixtures/recorded``).
+``--replay [DIR]`` checks recorded VCR cassettes instead (default ``recorded``).
 Writes ``report.md`` and ``junit.xml`` to ``--report-dir``; exit code 0 only when everything conforms.
 """
 
@@ -28,7 +28,7 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m gateway contract", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m contract", description=__doc__)
     p.add_argument("--rest-url", help="Iqfinex REST base URL (default: the embedded sandbox)")
     p.add_argument("--api-key", help="API key sent in the Authorization header")
     p.add_argument("--ws-url", help="Finex websocket URL, e.g. wss://host/api/v2/open_finance")

@@ -49,6 +49,7 @@ import msgspec
 import orjson
 
 from gateway.drift import DriftMonitor, load_specs
+from gateway.iqfinex.transport import _AiohttpSender, _HttpxSender, _Sender
 from gateway.metrics import Metrics
 from gateway.normalize import NormalizationError, Normalizer, decode_json
 from gateway.problems import (
@@ -61,9 +62,15 @@ from gateway.problems import (
 from gateway.settings import Settings
 from generated.iqfinex_layouts import ENUMS, LAYOUTS
 
-__all__ = ["OPERATIONS", "IqfinexClient", "Operation", "map_failure", "open_iqfinex"]
+__all__ = [
+    "OPERATIONS",
+    "IqfinexClient",
+    "Operation",
+    "map_failure",
+    "open_iqfinex",
+]
 
-log = logging.getLogger("gateway.upstream.iqfinex")
+log = logging.getLogger("gateway.iqfinex")
 
 UPSTREAM = "iqfinex"
 ASSET_TTL = 300.0
@@ -149,66 +156,6 @@ _RETRYABLE = (UpstreamUnavailable, UpstreamTimeout, BadUpstreamResponse)
 
 
 # ------------------------------------------------------------------------------------ the client
-Query = dict[str, Any] | None
-
-
-class _Sender:
-    """Sends one request and returns ``(status, body)``; transport failures raise as they are."""
-
-    async def send(
-        self,
-        method: str,
-        url: str,
-        params: dict[str, Any] | None,
-        body: bytes | None,
-        headers: dict[str, str],
-    ) -> tuple[int, bytes]:
-        raise NotImplementedError
-
-    async def aclose(self) -> None:
-        raise NotImplementedError
-
-
-class _AiohttpSender(_Sender):
-    def __init__(self, base_url: str, pool_size: int) -> None:
-        self._base = base_url.rstrip("/")
-        self._pool_size = pool_size
-        self._session: aiohttp.ClientSession | None = None  # opened on first use, inside the event loop
-
-    async def send(
-        self, method: str, url: str, params: Query, body: bytes | None, headers: dict[str, str]
-    ) -> tuple[int, bytes]:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._pool_size))
-        query = {k: str(v) for k, v in params.items()} if params else None
-        request = self._session.request(method, self._base + url, params=query, data=body, headers=headers)
-        async with request as response:
-            return response.status, await response.read()
-
-    async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-
-
-class _HttpxSender(_Sender):
-    def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport, timeout: float) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url, transport=transport, timeout=httpx.Timeout(timeout)
-        )
-
-    async def send(
-        self,
-        method: str,
-        url: str,
-        params: dict[str, Any] | None,
-        body: bytes | None,
-        headers: dict[str, str],
-    ) -> tuple[int, bytes]:
-        response = await self._client.request(method, url, params=params, content=body, headers=headers)
-        return response.status_code, response.content
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
 
 
 @dataclass

@@ -16,8 +16,8 @@ from typing import Any, Final
 import msgspec
 
 from gateway._decimal import DecimalError, DecimalRangeError, canonical_decimal, parse_decimal
-from gateway.finex import args_of, codes
-from gateway.finex_schemas import MARKET_PATTERN, UUID_PATTERN, spec_schema
+from gateway.finex.models import MARKET_PATTERN, UUID_PATTERN, spec_schema
+from gateway.finex.protocol import args_of, codes
 from gateway.problems import InvalidRequest
 from generated.finex_layouts import LAYOUTS
 from generated.layout_types import Layout

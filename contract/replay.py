@@ -20,7 +20,7 @@ from .validate import ContractValidator, Finding
 
 __all__ = ["DEFAULT_REPLAY_DIR", "run_replay"]
 
-DEFAULT_REPLAY_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "recorded"
+DEFAULT_REPLAY_DIR = Path(__file__).resolve().parents[1] / "recorded"
 
 
 def _matcher(template: str) -> re.Pattern[str]:

@@ -1,0 +1,178 @@
+"""The REST side's shaping: upstream ``data`` → the gateway's bodies, request parsing, parameters.
+
+Everything is driven by ``generated/iqfinex_layouts.py`` (``LAYOUTS``, ``ENUMS``, ``RESPONSES``) and the
+upstream contract's parameter components; no field is named by position or repeated by hand.
+
+- :func:`normalize` — the ``data`` of an operation's 200 envelope through its layout; map-shaped data
+  (tickers keyed by pair, balances keyed by currency) becomes a list of objects carrying the key under
+  its normalized name (``Field.key``).
+- :func:`order_book` and :func:`candles` — the two positional shapes, see their docstrings.
+- :func:`parse_order` — the ``POST /v1/orders`` body, read exactly (never through ``float``).
+- :func:`spec_query` / :func:`spec_path` — FastAPI parameters with the upstream's documented bounds.
+- :func:`json_response` — an ``orjson``-encoded body (no pydantic re-validation at runtime).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from fastapi.responses import Response
+
+from gateway._decimal import (
+    DecimalError,
+)
+from gateway.drift import load_specs
+from gateway.normalize import NormalizationError, Normalizer, decode_json
+from gateway.problems import BadUpstreamResponse
+from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
+
+__all__ = [
+    "BOOK_SIDES",
+    "NORMALIZER",
+    "candles",
+    "example",
+    "json_response",
+    "normalize",
+    "order_book",
+    "upstream_example",
+]
+
+NORMALIZER = Normalizer(LAYOUTS, ENUMS)
+
+
+# ------------------------------------------------------------------------------------ responses
+def json_response(body: Any, status: int = 200) -> Response:
+    try:
+        content = orjson.dumps(body)
+    except TypeError:  # an integer beyond 64 bits: the standard encoder writes any integer exactly
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(content, status_code=status, media_type="application/json")
+
+
+def _unnormalizable(exc: Exception) -> BadUpstreamResponse:
+    return BadUpstreamResponse(f"the upstream response cannot be normalized: {exc}")
+
+
+def normalize(operation: str, data: Any) -> Any:
+    """The normalized ``data`` of ``operation``'s 200 envelope (502 problem when it cannot be)."""
+    spec = RESPONSES[operation]
+    try:
+        if spec.kind == "map" and spec.ref is not None and spec.key is not None:
+            if not isinstance(data, dict):
+                raise NormalizationError(operation, f"expected an object, got {type(data).__name__}")
+            convert = NORMALIZER.converter(spec.ref)
+            return [{spec.key: key, **convert(value)} for key, value in data.items()]
+        assert spec.ref is not None
+        return NORMALIZER(spec.ref, data)
+    except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
+        raise _unnormalizable(exc) from None
+
+
+def _book_sides() -> dict[str, tuple[str, bool]]:
+    # Gateway side name → (upstream OrderBook field, best-first is descending). The upstream calls the
+    # sides buy (bids) and sell (asks); checked against the layout so a renamed field fails at import.
+    sides = {"bids": ("buy", True), "asks": ("sell", False)}
+    fields = {f.name for f in LAYOUTS["OrderBook"].fields}
+    missing = {wire for wire, _ in sides.values()} - fields
+    if missing:  # pragma: no cover - guards against a spec change
+        raise RuntimeError(f"OrderBook layout lacks {sorted(missing)}")
+    return sides
+
+
+BOOK_SIDES = _book_sides()
+
+
+def _price_order(text: str) -> tuple[int, str] | tuple[int, Decimal]:
+    """Exact order of canonical decimal texts without arithmetic: for non-negative values the longer
+    integer part is the larger number, and equal-length texts compare digit by digit (canonical texts
+    have no leading or trailing zeros). Negative prices (never seen) fall back to ``Decimal``."""
+    if text[0] == "-":
+        return (-1, Decimal(text))
+    return (len(text.partition(".")[0]), text)
+
+
+def _sorted_levels(levels: list[dict[str, Any]], price: str, descending: bool) -> list[dict[str, Any]]:
+    levels.sort(key=lambda level: _price_order(level[price]), reverse=descending)
+    return levels
+
+
+def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
+    """Order book: price-keyed maps of ``[volume, orders]`` rows → sorted lists of level objects.
+
+    Upstream (``GET /v1/orderbook/BTCUSDC/0``, recorded 2019-09-24, excerpt)::
+
+        {"buy": {"7780.01": [0.00759362, 1], "8179.53": [0.00259782, 1]}, "sell": {"11683.86": [...]}}
+                  price      volume      orders
+
+    becomes ``{"market": "BTCUSDC", "rounding": 0, "bids": [{"price": "8179.53", "volume": "0.00259782",
+    "orders": 1}, ...], "asks": [...]}``: the key's name is the layout's ``Field.key`` (``price``), the
+    level fields come from the ``OrderBookLevel`` layout; bids best (highest) first, asks lowest first,
+    in exact decimal order (:func:`_price_order`) whatever order the upstream sent.
+    """
+    try:
+        if not isinstance(data, dict):
+            raise NormalizationError("OrderBook", f"expected an object, got {type(data).__name__}")
+        fields = {f.name: f for f in LAYOUTS["OrderBook"].fields}
+        out: dict[str, Any] = {"market": market, "rounding": rounding}
+        for side, (name, descending) in BOOK_SIDES.items():
+            item = fields[name]
+            assert item.ref is not None
+            assert item.key is not None
+            if item.key_kind != "decimal":  # pragma: no cover - guards against a spec change
+                raise RuntimeError(f"OrderBook.{item.wire} keys are not declared as decimals")
+            levels = NORMALIZER.keyed_list_converter(item.ref, item.key, decimal_key=True)
+            raw = data.get(item.wire)
+            if not isinstance(raw, dict):
+                raise NormalizationError(f"OrderBook.{item.wire}", "expected an object keyed by price")
+            out[side] = _sorted_levels(levels(raw), item.key, descending)
+        return out
+    except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
+        raise _unnormalizable(exc) from None
+
+
+def candles(data: Any, market: str, frame: int) -> dict[str, Any]:
+    """Candles: ``{count, rows: [[open, high, low, close, volume, close_time?], ...]}`` → objects.
+
+    Upstream (``GET /v1/candles/ETHBTC/300``, the docs' example)::
+
+        {"count": 3600, "rows": [[0.034375, 0.034399, 0.03428, 0.034381, 4.1961],
+                                  open      high      low      close     volume   (live: no close_time)
+                                 [0.034322, 0.034425, 0.03417, 0.034375, 15.3358, 1552378200]]}
+                                                                                  close_time
+
+    becomes ``{"market": "ETHBTC", "frame": 300, "count": 3600, "candles": [{"open": "0.034375", ...,
+    "close_time": null}, {..., "close_time": 1552378200}]}`` (slot names from the ``CandleRow`` layout).
+    """
+    body = normalize("listCandles", data)
+    rows = body.pop("rows")
+    return {"market": market, "frame": frame, **body, "candles": rows}
+
+
+# ------------------------------------------------------------------------------------ examples
+def upstream_example(operation: str) -> Any:
+    """The ``data`` of the upstream contract's 200 example of ``operation`` (None without one).
+
+    Documentation only: YAML has already read the example's numbers as floats, so this is the one
+    place a float is turned into decimal text (its shortest repr, as the contract wrote it).
+    """
+    for item in load_specs()[0]["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("operationId") == operation:
+                content = op["responses"]["200"]["content"]["application/json"]
+                sample = content.get("example")
+                if sample is None and content.get("examples"):
+                    sample = next(iter(content["examples"].values()))["value"]
+                return None if sample is None else decode_json(orjson.dumps(sample))["data"]
+    raise KeyError(operation)
+
+
+def example(operation: str, shape: Callable[[Any], Any] | None = None) -> Any:
+    """The normalized form of the upstream example (``shape``: the route's own shaping)."""
+    data = upstream_example(operation)
+    if data is None:
+        return None
+    return shape(data) if shape is not None else normalize(operation, data)

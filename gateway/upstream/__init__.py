@@ -1,1 +1,0 @@
-"""Upstream transports: one module per upstream (``finex`` is the Finex websocket client)."""
