@@ -1,7 +1,8 @@
 """Drift monitor: every upstream response and frame is checked against the upstream contracts.
 
-Validators are compiled once per schema location (jsonschema-rs, with both specs loaded into one
-registry). A violation is counted (``gateway_schema_drift_total``) and logged once per operation and
+Validators are compiled once per schema location (jsonschema-rs, with both contracts loaded into one
+registry from ``generated/*_contract.json``; which response documents a status comes from
+``generated/iqfinex_operations.py``). A violation is counted (``gateway_schema_drift_total``) and logged once per operation and
 schema location with the offending JSON path and value; the response is still served when it can be
 normalized. Callers decide what cannot be normalized.
 """
@@ -12,13 +13,13 @@ import logging
 import threading
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-import yaml
 
 from gateway.metrics import Metrics
+from generated.contract_types import Response, document
+from generated.iqfinex_operations import OPERATIONS
 
 __all__ = [
     "ASYNCAPI_URI",
@@ -32,18 +33,15 @@ __all__ = [
 
 log = logging.getLogger("gateway.drift")
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 OPENAPI_URI = "urn:iqfinex-openapi"
 ASYNCAPI_URI = "urn:finex-asyncapi"
 
 
 @cache
 def load_specs() -> tuple[dict[str, Any], dict[str, Any]]:
-    """The two upstream contracts, parsed once per process."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster start
-    openapi = yaml.load((SPEC_DIR / "iqfinex.openapi.yaml").read_text(encoding="utf-8"), Loader=loader)
-    asyncapi = yaml.load((SPEC_DIR / "finex.asyncapi.yaml").read_text(encoding="utf-8"), Loader=loader)
-    return openapi, asyncapi
+    """The two upstream contracts as codegen emitted them (``generated/*_contract.json``), once per
+    process: the documents the validators compile (and schemathesis loads), never read for facts."""
+    return document("iqfinex"), document("finex")
 
 
 @dataclass(frozen=True)
@@ -55,10 +53,6 @@ class Drift:
     message: str
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 class SpecValidators:
     """Both upstream contracts in one jsonschema-rs registry, with validators compiled once per schema
     location and the lookup of a REST operation's response for a status (shared by the drift monitor
@@ -68,6 +62,7 @@ class SpecValidators:
         self.openapi, self.asyncapi = load_specs()
         self._registry = jsonschema_rs.Registry([(OPENAPI_URI, self.openapi), (ASYNCAPI_URI, self.asyncapi)])
         self._validators: dict[str, Any] = {}
+        self._operations = {(op.method, op.path): op for op in OPERATIONS.values()}
 
     def validator(self, uri: str, draft7: bool) -> Any:
         validator = self._validators.get(uri)
@@ -77,33 +72,19 @@ class SpecValidators:
             self._validators[uri] = validator
         return validator
 
-    def response(self, method: str, path_template: str, status: int) -> tuple[str, dict[str, Any]] | None:
-        """(JSON pointer, response object) documenting ``status`` for an operation: the exact code, then
-        its ``NXX`` range, then ``default``; ``$ref`` followed."""
-        operation = self.openapi["paths"].get(path_template, {}).get(method.lower())
-        if operation is None:
-            return None
-        responses = operation.get("responses", {})
-        code = str(status)
-        key = next((k for k in (code, f"{code[0]}XX", f"{code[0]}xx", "default") if k in responses), None)
-        if key is None:
-            return None
-        pointer = f"/paths/{_escape(path_template)}/{method.lower()}/responses/{key}"
-        response = responses[key]
-        if "$ref" in response:
-            pointer = response["$ref"][1:]
-            response = self.openapi
-            for token in pointer.strip("/").split("/"):
-                response = response[token.replace("~1", "/").replace("~0", "~")]
-        return pointer, response
+    def response(self, method: str, path_template: str, status: int) -> Response | None:
+        """The response documenting ``status`` for an operation: the exact code, then its ``NXX``
+        range, then ``default`` (``generated/iqfinex_operations.py``)."""
+        operation = self._operations.get((method.upper(), path_template))
+        return None if operation is None else operation.response(status)
 
     def rest_schema_uri(self, method: str, path_template: str, status: int) -> str | None:
         """URI of the JSON schema documenting ``status`` of an operation (None: not documented as JSON)."""
         found = self.response(method, path_template, status)
-        if found is None or "application/json" not in found[1].get("content", {}):
+        if found is None or "application/json" not in found.media_types:
             return None
         # A URI fragment may not hold "{" or "}" (path templates): percent-encode them (RFC 6901 §6).
-        pointer = found[0].replace("{", "%7B").replace("}", "%7D")
+        pointer = found.pointer.replace("{", "%7B").replace("}", "%7D")
         return f"{OPENAPI_URI}#{pointer}/content/application~1json/schema"
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 __all__ = ["Field", "Layout"]
@@ -45,3 +46,27 @@ class Layout(NamedTuple):
             if item.name == name:
                 return position
         raise KeyError(name)
+
+    def build(self, values: Mapping[str, Any], count: int | None = None) -> list[Any]:
+        """The positional array of a tuple from ``values`` by slot name, its first ``count`` slots (all by
+        default). ``const`` slots take the spec's value when not given; a name the layout does not have,
+        or a slot within ``count`` without a value, raises ``KeyError``."""
+        unknown = set(values).difference(item.name for item in self.fields)
+        if unknown:
+            raise KeyError(f"{self.name} has no slot(s) {', '.join(sorted(unknown))}")
+        row: list[Any] = []
+        for item in self.fields if count is None else self.fields[:count]:
+            if item.name in values:
+                row.append(values[item.name])
+            elif item.kind == "const":
+                row.append(item.const)
+            else:
+                raise KeyError(f"{self.name}: no value for slot {item.name!r}")
+        return row
+
+    def read(self, row: Sequence[Any]) -> dict[str, Any]:
+        """A positional array by slot name (slots past its end are ``None``); ``ValueError`` when it has
+        more slots than the layout."""
+        if len(row) > len(self.fields):
+            raise ValueError(f"{self.name} has {len(self.fields)} slots, got {len(row)}")
+        return {item.name: row[i] if i < len(row) else None for i, item in enumerate(self.fields)}

@@ -1,19 +1,17 @@
-"""What the sandbox takes from ``spec/iqfinex.openapi.yaml`` instead of restating it: the pagination
-bounds of each operation (``limit`` default and maximum, whether ``sort`` is accepted) and the candle
-frames. The sandbox serves the REST API as the spec describes it, so these live in the spec only."""
+"""What the sandbox takes from the REST contract instead of restating it: the pagination bounds of each
+operation (``limit`` default and maximum, whether ``sort`` is accepted) and the candle frames, read from
+``generated/iqfinex_operations.py`` (codegen's reading of ``spec/iqfinex.openapi.yaml``). The sandbox
+serves the REST API as the spec describes it, so these live in the spec only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from generated.iqfinex_operations import OPERATIONS
 
 __all__ = ["Page", "candle_frames", "page"]
-
-_SPEC = Path(__file__).resolve().parent.parent / "spec" / "iqfinex.openapi.yaml"
 
 
 @dataclass(frozen=True)
@@ -23,25 +21,8 @@ class Page:
     sortable: bool
 
 
-@cache
-def _openapi() -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document: dict[str, Any] = yaml.load(_SPEC.read_text(encoding="utf-8"), Loader=loader)
-    return document
-
-
 def _parameters(operation_id: str) -> dict[str, dict[str, Any]]:
-    document = _openapi()
-    for item in document["paths"].values():
-        for operation in item.values():
-            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                found = {}
-                for parameter in operation.get("parameters", []):
-                    if "$ref" in parameter:
-                        parameter = document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[-1]]
-                    found[parameter["name"]] = parameter
-                return found
-    raise KeyError(operation_id)
+    return OPERATIONS[operation_id].parameters
 
 
 @cache

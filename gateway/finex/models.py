@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gateway.drift import load_specs
 from gateway.problems import (
     BadUpstreamResponse,
     GatewayError,
@@ -27,6 +26,8 @@ from gateway.problems import (
 )
 from gateway.schemas import DECIMAL_INPUT, DocModels, problem_responses
 from generated.finex_layouts import ENUMS, LAYOUTS
+from generated.contract_types import document
+from generated.finex_protocol import PATTERNS
 
 __all__ = [
     "FINEX_ERRORS",
@@ -37,17 +38,26 @@ __all__ = [
     "finex_responses",
     "order_body_schema",
     "spec_schema",
+    "spec_slot",
     "vocabulary",
 ]
 
 
 def spec_schema(name: str) -> dict[str, Any]:
-    """A component schema of the Finex AsyncAPI document."""
-    schema: dict[str, Any] = load_specs()[1]["components"]["schemas"][name]
+    """A component schema of the Finex AsyncAPI document, ``$ref``/``allOf`` merged by codegen."""
+    schema: dict[str, Any] = document("finex", resolved=True)["components"]["schemas"][name]
     return schema
 
 
-UUID_PATTERN: str = spec_schema("Uuid")["pattern"]
+def spec_slot(layout: str, title: str) -> dict[str, Any]:
+    """One slot of a tuple schema by its title (``$ref``/``allOf`` merged); KeyError when absent."""
+    for item in spec_schema(layout)["items"]:
+        if item.get("title") == title:
+            return dict(item)
+    raise KeyError(f"{layout} has no slot {title!r}")
+
+
+UUID_PATTERN: str = PATTERNS["Uuid"]
 
 
 _MODELS = DocModels(LAYOUTS, ENUMS, prefix="Finex")

@@ -16,7 +16,7 @@ from typing import Any, Final
 import msgspec
 
 from gateway._decimal import DecimalError, DecimalRangeError, canonical_decimal, parse_decimal
-from gateway.finex.models import MARKET_PATTERN, UUID_PATTERN, spec_schema
+from gateway.finex.models import MARKET_PATTERN, UUID_PATTERN, spec_slot
 from gateway.finex.protocol import args_of, codes
 from gateway.problems import InvalidRequest
 from generated.finex_layouts import LAYOUTS
@@ -61,15 +61,7 @@ _PRICE: Final = "price"  # the one required slot a market order may leave out
 _decoder = msgspec.json.Decoder(float_hook=Decimal)
 
 
-def _slot_schema(args_schema: str, title: str) -> dict[str, Any]:
-    item = next(i for i in spec_schema(args_schema)["items"] if i.get("title") == title)
-    for part in item.get("allOf", ()):
-        if "$ref" in part:
-            return spec_schema(str(part["$ref"]).rsplit("/", 1)[-1])
-    return dict(item)
-
-
-CONFIG_SCOPES: Final = tuple(_slot_schema(_CONFIG.name, "scope")["enum"])
+CONFIG_SCOPES: Final = tuple(spec_slot(_CONFIG.name, "scope")["enum"])
 
 
 def _error(where: str, message: str, detail: str | None = None) -> InvalidRequest:
@@ -86,7 +78,14 @@ def decode_body(raw: bytes) -> Any:
 
 def tuple_args(layout: Layout, values: dict[str, Any]) -> list[Any]:
     """``values`` by slot name → the argument tuple in the layout's slot order; trailing optional slots
-    without a value are left out."""
+    without a value are left out. A name the layout does not have, or a required slot without a value,
+    raises ``KeyError`` (a renamed slot fails loudly instead of becoming ``None``)."""
+    unknown = set(values).difference(item.name for item in layout.fields)
+    if unknown:
+        raise KeyError(f"{layout.name} has no slot(s) {', '.join(sorted(unknown))}")
+    missing = [item.name for item in layout.fields if not item.optional and item.name not in values]
+    if missing:
+        raise KeyError(f"{layout.name}: no value for required slot(s) {', '.join(missing)}")
     args = [values.get(item.name) for item in layout.fields]
     while args and args[-1] is None and layout.fields[len(args) - 1].optional:
         args.pop()

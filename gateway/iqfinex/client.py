@@ -48,7 +48,7 @@ import httpx
 import msgspec
 import orjson
 
-from gateway.drift import DriftMonitor, load_specs
+from gateway.drift import DriftMonitor
 from gateway.iqfinex.transport import _AiohttpSender, _HttpxSender, _Sender
 from gateway.metrics import Metrics
 from gateway.normalize import NormalizationError, Normalizer, decode_json
@@ -61,6 +61,7 @@ from gateway.problems import (
 )
 from gateway.settings import Settings
 from generated.iqfinex_layouts import ENUMS, LAYOUTS
+from generated.iqfinex_operations import OPERATIONS as _CONTRACT
 
 __all__ = [
     "OPERATIONS",
@@ -98,18 +99,10 @@ def _snake(name: str) -> str:
 
 def _operations() -> dict[str, Operation]:
     """Every operation of the contract, bound to its generated ``api/<tag>/<operation>.py`` module."""
-    openapi, _ = load_specs()
     found: dict[str, Operation] = {}
-    for path, item in openapi["paths"].items():
-        for method, op in item.items():
-            if not isinstance(op, dict) or "operationId" not in op:
-                continue
-            module = importlib.import_module(
-                f"generated.iqfinex_client.api.{op['tags'][0]}.{_snake(op['operationId'])}"
-            )
-            found[op["operationId"]] = Operation(
-                op["operationId"], method.upper(), path, bool(op.get("security")), module._get_kwargs
-            )
+    for op in _CONTRACT.values():
+        module = importlib.import_module(f"generated.iqfinex_client.api.{op.tag}.{_snake(op.id)}")
+        found[op.id] = Operation(op.id, op.method, op.path, op.private, module._get_kwargs)
     return found
 
 

@@ -1,7 +1,8 @@
 """The REST side's shaping: upstream ``data`` → the gateway's bodies, request parsing, parameters.
 
 Everything is driven by ``generated/iqfinex_layouts.py`` (``LAYOUTS``, ``ENUMS``, ``RESPONSES``) and the
-upstream contract's parameter components; no field is named by position or repeated by hand.
+upstream contract's parameter components (``generated/iqfinex_operations.py``); no field is named by
+position or repeated by hand.
 
 - :func:`normalize` — the ``data`` of an operation's 200 envelope through its layout; map-shaped data
   (tickers keyed by pair, balances keyed by currency) becomes a list of objects carrying the key under
@@ -29,9 +30,9 @@ from gateway._decimal import (
     canonical_decimal,
     parse_decimal,
 )
-from gateway.drift import load_specs
 from gateway.problems import InvalidRequest
 from generated.iqfinex_layouts import ENUMS, LAYOUTS
+from generated.iqfinex_operations import PARAMETERS as _PARAMETERS
 
 __all__ = [
     "DEFAULT",
@@ -54,8 +55,9 @@ __all__ = [
     "upstream_order",
 ]
 
-PARAMETERS: dict[str, Any] = load_specs()[0]["components"]["parameters"]
-"""The upstream contract's parameter components (bounds, defaults, patterns, descriptions)."""
+PARAMETERS: dict[str, Any] = _PARAMETERS
+"""The upstream contract's parameter components (bounds, defaults, patterns, descriptions; the schema's
+``$ref`` resolved by codegen)."""
 
 
 # ------------------------------------------------------------------------------------ requests
@@ -192,8 +194,6 @@ def one_of(values: Iterable[Any]) -> Callable[[Any], Any]:
 
 def _schema(component: str) -> dict[str, Any]:
     schema: dict[str, Any] = PARAMETERS[component]["schema"]
-    if "$ref" in schema:
-        schema = load_specs()[0]["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
     return schema
 
 

@@ -25,10 +25,10 @@ from fastapi.responses import Response
 from gateway._decimal import (
     DecimalError,
 )
-from gateway.drift import load_specs
 from gateway.normalize import NormalizationError, Normalizer, decode_json
 from gateway.problems import BadUpstreamResponse
 from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
+from generated.iqfinex_operations import OPERATIONS
 
 __all__ = [
     "BOOK_SIDES",
@@ -156,18 +156,12 @@ def candles(data: Any, market: str, frame: int) -> dict[str, Any]:
 def upstream_example(operation: str) -> Any:
     """The ``data`` of the upstream contract's 200 example of ``operation`` (None without one).
 
-    Documentation only: YAML has already read the example's numbers as floats, so this is the one
-    place a float is turned into decimal text (its shortest repr, as the contract wrote it).
+    Documentation only: YAML read the example's numbers as floats and codegen wrote them as their
+    shortest repr (``generated/iqfinex_operations.py``), so this is the one place a float's text becomes
+    a decimal.
     """
-    for item in load_specs()[0]["paths"].values():
-        for op in item.values():
-            if isinstance(op, dict) and op.get("operationId") == operation:
-                content = op["responses"]["200"]["content"]["application/json"]
-                sample = content.get("example")
-                if sample is None and content.get("examples"):
-                    sample = next(iter(content["examples"].values()))["value"]
-                return None if sample is None else decode_json(orjson.dumps(sample))["data"]
-    raise KeyError(operation)
+    sample = OPERATIONS[operation].example  # JSON text, emitted by codegen
+    return None if sample is None else decode_json(sample.encode())["data"]
 
 
 def example(operation: str, shape: Callable[[Any], Any] | None = None) -> Any:

@@ -23,6 +23,7 @@ from gateway.finex.models import (
     finex_responses,
     order_body_schema,
     spec_schema,
+    spec_slot,
     vocabulary,
 )
 from gateway.iqfinex.shaping import json_response
@@ -39,7 +40,7 @@ _INT_MAX = 2**31 - 1  # the gateway's bound on page/limit (the spec sets only th
 
 def _arg(args_schema: str, title: str, **overrides: Any) -> Any:
     """A ``Query`` with the bounds and description of one argument slot of the spec."""
-    item = next(i for i in spec_schema(args_schema)["items"] if i.get("title") == title)
+    item = spec_slot(args_schema, title)
     bounds: dict[str, Any] = {"description": item.get("description", "").strip()}
     if "minimum" in item:
         bounds["ge"] = item["minimum"]

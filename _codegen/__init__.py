@@ -1,0 +1,1 @@
+"""Internals of ``codegen.py`` (the CLI): spec loading, layout extraction, emitters, runners."""
