@@ -38,7 +38,7 @@ from _codegen.contracts import emit_contracts
 from _codegen.layouts import Extractor, emit_layouts, layout_types, openapi_responses
 from _codegen.models import generate_models
 from _codegen.run import Output, export_gateway, generate_client, ruff_format
-from _codegen.spec import SpecError, Spec, header, snake_case
+from _codegen.spec import Spec, SpecError, header, snake_case
 
 __all__ = ["SpecError", "generate", "main", "snake_case"]
 

@@ -90,9 +90,7 @@ def _deref_schema(spec: Spec, schema: Json, pointer: str, depth: int) -> Json:
     out: dict[str, Any] = {}
     for key, value in node.items():
         at = f"{pointer}/{escape_pointer(key)}"
-        if key in _SCHEMA_LISTS and isinstance(value, list):
-            out[key] = [_deref_schema(spec, v, f"{at}/{i}", depth + 1) for i, v in enumerate(value)]
-        elif key == "items" and isinstance(value, list):
+        if (key in _SCHEMA_LISTS and isinstance(value, list)) or (key == "items" and isinstance(value, list)):
             out[key] = [_deref_schema(spec, v, f"{at}/{i}", depth + 1) for i, v in enumerate(value)]
         elif key == "items" and isinstance(value, dict):
             out[key] = _deref_schema(spec, value, at, depth + 1)
@@ -117,7 +115,9 @@ def _deref_document(spec: Spec, node: Json, pointer: str) -> Json:
         return node
     if "$ref" in node and isinstance(node["$ref"], str) and not pointer.endswith("/schema"):
         target_pointer, target = spec.ref_target(node["$ref"], pointer)
-        return _deref_document(spec, {**target, **{k: v for k, v in node.items() if k != "$ref"}}, target_pointer)
+        return _deref_document(
+            spec, {**target, **{k: v for k, v in node.items() if k != "$ref"}}, target_pointer
+        )
     out: dict[str, Any] = {}
     for key, value in node.items():
         at = f"{pointer}/{escape_pointer(key)}"
@@ -210,7 +210,9 @@ def emit_iqfinex_operations(spec: Spec) -> str:
                 if "$ref" in response:
                     response_pointer, response = spec.ref_target(response["$ref"], response_pointer)
                 media = tuple(response.get("content", {}))
-                responses.append(f"{str(status)!r}: Response({str(status)!r}, {response_pointer!r}, {media!r})")
+                responses.append(
+                    f"{str(status)!r}: Response({str(status)!r}, {response_pointer!r}, {media!r})"
+                )
                 if str(status) == "200" and "application/json" in response.get("content", {}):
                     example = _example_text(response["content"]["application/json"])
             op_id = op["operationId"]
@@ -253,8 +255,7 @@ def _field(ex: Extraction, layout: str, title: str, pointer: str) -> Any:
 
 def _slot_component(spec: Spec, layout: str, title: str) -> str | None:
     schema = spec.schemas[layout]
-    pointer = f"/components/schemas/{layout}"
-    for index, slot in enumerate(schema.get("items") or schema.get("prefixItems") or []):
+    for slot in schema.get("items") or schema.get("prefixItems") or []:
         if isinstance(slot, dict) and slot.get("title") == title:
             # the first reference, also of a refinement such as allOf: [{$ref: OrderRow}, {minItems: 16}]
             for part in [slot, *slot.get("allOf", ())]:
@@ -310,7 +311,9 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
                 orjson.dumps(e["payload"][args_index]).decode() for e in request_message.get("examples", [])
             )
             reply_message = _message(spec, operation["reply"]["messages"][0]["$ref"], pointer)
-            reply_examples = tuple(orjson.dumps(e["payload"]).decode() for e in reply_message.get("examples", []))
+            reply_examples = tuple(
+                orjson.dumps(e["payload"]).decode() for e in reply_message.get("examples", [])
+            )
             methods.append(
                 f"    {method!r}: Method(name={method!r}, operation={op_name!r}, request={request!r}, "
                 f"args={args!r}, reply={reply!r}, error={error!r}, private={private!r}, "
@@ -327,7 +330,9 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
             frame = _payload(spec, message, pointer)
             if _field(ex, frame, "event", pointer).const != code:
                 raise spec.error(pointer, f"event schema {frame} does not carry {code!r}")
-            kinds["private_event" if private else "public_event"] = _field(ex, frame, "frame_type", pointer).const
+            kinds["private_event" if private else "public_event"] = _field(
+                ex, frame, "frame_type", pointer
+            ).const
             payload = _slot_component(spec, frame, "payload")
             if payload is None:
                 raise spec.error(pointer, f"{frame}: payload has no schema reference")
@@ -336,7 +341,9 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
                 items = spec.schemas[payload].get("items", {})
                 _, _, row = spec.unwrap(items, f"/components/schemas/{payload}/items")
                 if row is None or row not in ex.structs:
-                    raise spec.error(pointer, f"{frame}: payload {payload} is neither a row nor a list of rows")
+                    raise spec.error(
+                        pointer, f"{frame}: payload {payload} is neither a row nor a list of rows"
+                    )
                 payload = row
             frame_examples = tuple(orjson.dumps(e["payload"]).decode() for e in message.get("examples", []))
             items = _slot_refinement(spec, frame, "payload", "minItems")
@@ -366,9 +373,10 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
         header(spec.label),
         f'"""The frame protocol of {spec.label}: frame kinds, methods, events, streams, code tables.',
         "",
-        "``METHODS``: x-method → request/args/reply/error layouts (names in ``finex_layouts.LAYOUTS``) and the",
-        "documented args examples (JSON text). ``EVENTS``: x-event code → frame layout, payload row layout",
-        "(``payload_list``: a list of rows), the gateway's event name (``x-gateway-event``) and examples.",
+        "``METHODS``: x-method → request/args/reply/error layouts (names in ``finex_layouts.LAYOUTS``) and",
+        "the documented args examples (JSON text). ``EVENTS``: x-event code → frame layout, payload row",
+        "layout (``payload_list``: a list of rows), the gateway's event name (``x-gateway-event``), its",
+        "stream and examples.",
         "``CODES``: shared-vocabulary value → upstream code, inverted from ``ENUMS`` (where several codes",
         "share a value, the lower-case one). ``ENUM_VALUES``/``PATTERNS``: of the named schemas.",
         '"""',

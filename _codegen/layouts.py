@@ -18,8 +18,6 @@ def layout_types() -> str:
     return header("codegen.py") + (TEMPLATES / "layout_types.py").read_text(encoding="utf-8")
 
 
-
-
 @dataclass
 class FieldInfo:
     name: str  # normalized name (slot title, x-name or snake_case of the wire name)

@@ -15,7 +15,6 @@ SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 Json = Any
 
 
-
 class SpecError(Exception):
     """A problem in a hand-written spec, located by file and JSON pointer."""
 
@@ -140,5 +139,3 @@ def tuple_slots(schema: Json) -> list[Json]:
     if slots is None:
         slots = schema["items"]
     return list(slots)
-
-

@@ -2,9 +2,9 @@
 
 Validators are compiled once per schema location (jsonschema-rs, with both contracts loaded into one
 registry from ``generated/*_contract.json``; which response documents a status comes from
-``generated/iqfinex_operations.py``). A violation is counted (``gateway_schema_drift_total``) and logged once per operation and
-schema location with the offending JSON path and value; the response is still served when it can be
-normalized. Callers decide what cannot be normalized.
+``generated/iqfinex_operations.py``). A violation is counted (``gateway_schema_drift_total``) and logged
+once per operation and schema location with the offending JSON path and value; the response is still
+served when it can be normalized. Callers decide what cannot be normalized.
 """
 
 from __future__ import annotations

@@ -220,9 +220,9 @@ class SubscribeArgs(BaseModel):
     """
     Stream scope: `public` or `private`.
     """
-    streams: list[str]
+    streams: list[str | Literal["order", "trade", "balances"]]
     """
-    Stream names. For scope `private`: `order`, `trade`, `balances`. For scope `public`: market streams.
+    Stream names. For scope `private`: `order`, `trade`, `balances` (`PrivateStream`). For scope `public`: market streams.
     """
 
 

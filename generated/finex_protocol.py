@@ -2,9 +2,10 @@
 
 """The frame protocol of spec/finex.asyncapi.yaml: frame kinds, methods, events, streams, code tables.
 
-``METHODS``: x-method → request/args/reply/error layouts (names in ``finex_layouts.LAYOUTS``) and the
-documented args examples (JSON text). ``EVENTS``: x-event code → frame layout, payload row layout
-(``payload_list``: a list of rows), the gateway's event name (``x-gateway-event``) and examples.
+``METHODS``: x-method → request/args/reply/error layouts (names in ``finex_layouts.LAYOUTS``) and
+the documented args examples (JSON text). ``EVENTS``: x-event code → frame layout, payload row
+layout (``payload_list``: a list of rows), the gateway's event name (``x-gateway-event``), its
+stream and examples.
 ``CODES``: shared-vocabulary value → upstream code, inverted from ``ENUMS`` (where several codes
 share a value, the lower-case one). ``ENUM_VALUES``/``PATTERNS``: of the named schemas.
 """

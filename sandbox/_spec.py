@@ -22,7 +22,8 @@ class Page:
 
 
 def _parameters(operation_id: str) -> dict[str, dict[str, Any]]:
-    return OPERATIONS[operation_id].parameters
+    parameters: dict[str, dict[str, Any]] = OPERATIONS[operation_id].parameters
+    return parameters
 
 
 @cache

@@ -25,8 +25,8 @@ from gateway.problems import (
     UpstreamUnavailable,
 )
 from gateway.schemas import DECIMAL_INPUT, DocModels, problem_responses
-from generated.finex_layouts import ENUMS, LAYOUTS
 from generated.contract_types import document
+from generated.finex_layouts import ENUMS, LAYOUTS
 from generated.finex_protocol import PATTERNS
 
 __all__ = [

@@ -117,7 +117,11 @@ def _payload_converter(code: str) -> Converter:
     """The converter of an event frame's payload: a row layout (``OrderRow``, ``TradeRow``,
     ``HeartbeatPayload``) or a list of rows (``BalanceList``), as codegen read it from the spec."""
     event = EVENTS[code]
-    return NORMALIZER.list_converter(event.payload) if event.payload_list else NORMALIZER.converter(event.payload)
+    return (
+        NORMALIZER.list_converter(event.payload)
+        if event.payload_list
+        else NORMALIZER.converter(event.payload)
+    )
 
 
 _RESULTS: Final = {method: _slot_converter(result_layout(method)) for method in METHODS}
