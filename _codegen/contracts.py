@@ -305,7 +305,7 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
             error_reply = error
             kinds["request"] = _field(ex, request, "frame_type", pointer).const
             kinds["reply"] = _field(ex, reply, "frame_type", pointer).const
-            args = _field(ex, request, "args", pointer).ref
+            args = _slot_component(spec, request, "args")  # the args schema, e.g. ListOrdersArgs
             args_index = [f.name for f in ex.structs[request].fields].index("args")
             examples = tuple(
                 orjson.dumps(e["payload"][args_index]).decode() for e in request_message.get("examples", [])
@@ -362,6 +362,11 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
         raise spec.error("/components/schemas/PrivateStream", "missing: the closed enum of private streams")
     enums = {n: tuple(s["enum"]) for n, s in sorted(spec.schemas.items()) if isinstance(s.get("enum"), list)}
     patterns = {n: s["pattern"] for n, s in sorted(spec.schemas.items()) if isinstance(s.get("pattern"), str)}
+    consts = {
+        n: tuple(b["const"] for b in s["oneOf"] if isinstance(b, dict) and "const" in b)
+        for n, s in sorted(spec.schemas.items())
+        if isinstance(s.get("oneOf"), list) and any(isinstance(b, dict) and "const" in b for b in s["oneOf"])
+    }
     codes: dict[str, dict[str, str]] = {}
     for table, mapping in sorted(ex.enums.items()):
         inverted: dict[str, str] = {}
@@ -387,6 +392,7 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
         "",
         "__all__ = [",
         '    "CODES",',
+        '    "CONSTS",',
         '    "ENUM_VALUES",',
         '    "ERROR_METHOD",',
         '    "ERROR_REPLY",',
@@ -417,6 +423,9 @@ def emit_finex_protocol(spec: Spec, ex: Extraction) -> str:
         f"ENUM_VALUES: dict[str, tuple[object, ...]] = {enums!r}",
         "",
         f"PATTERNS: dict[str, str] = {patterns!r}",
+        "",
+        "# the const branches of the named oneOf schemas (e.g. a bulk order's failed outcome)",
+        f"CONSTS: dict[str, tuple[object, ...]] = {consts!r}",
         "",
     ]
     if private_scope not in enums.get("SubscribeScope", ()):

@@ -15,6 +15,9 @@ from typing import Any
 
 import httpx
 
+from generated import finex_layouts, iqfinex_layouts
+from generated.finex_protocol import CODES
+
 __all__ = ["MarketInfo", "fetch_market"]
 
 
@@ -31,16 +34,31 @@ class MarketInfo:
 
     def rest_body(self) -> dict[str, Any]:
         """Body of POST /v1/order for the safe order (decimals as exact strings)."""
-        return {
-            "asset": self.pair,
-            "cmd": "buy",
+        wire = {item.name: item.wire for item in _REST_ORDER.fields}
+        buy = {normalized: code for code, normalized in iqfinex_layouts.ENUMS["Side"].items()}["buy"]
+        values = {
+            "market": self.pair,
+            "side": buy,
             "volume": str(self.min_volume),
             "price": str(self.safe_price),
         }
+        return {wire[name]: value for name, value in values.items()}
 
     def ws_args(self) -> list[Any]:
         """``create_order`` arguments for the safe order."""
-        return [self.ws_market, "l", "buy", str(self.min_volume), str(self.safe_price)]
+        values = {
+            "market": self.ws_market,
+            "type": CODES["CreateOrderType"]["limit"],
+            "side": CODES["Side"]["buy"],
+            "amount": str(self.min_volume),
+            "price": str(self.safe_price),
+        }
+        args: list[Any] = _WS_ORDER.build(values, count=_WS_ORDER.min_items)
+        return args
+
+
+_REST_ORDER = iqfinex_layouts.LAYOUTS["CreateOrderRequest"]
+_WS_ORDER = finex_layouts.LAYOUTS["CreateOrderArgs"]
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -1,7 +1,10 @@
 """The one validator every contract check goes through (live REST, live websocket, replayed cassettes).
 
-Schemas come from ``gateway.drift.load_specs`` and are compiled with jsonschema-rs against one registry
-holding both specs (the approach of ``gateway.drift``). A violation becomes a ``Finding`` that names
+Schemas are the generated contracts (``generated/*_contract.json``, compiled with jsonschema-rs against
+one registry holding both, the approach of ``gateway.drift``); operations and documented statuses come
+from ``generated/iqfinex_operations.py``; error descriptions read the resolved contracts
+(``generated/*_contract.resolved.json``: ``$ref``/``allOf`` merged by codegen, ``x-component`` naming
+the component). A violation becomes a ``Finding`` that names
 the JSON path of the offending value, the expected schema in words and the received value, e.g.::
 
     getTicker  $.data.bid  expected Decimal (number | string matching ^-?(0|...)  received "n/a"
@@ -20,6 +23,8 @@ from typing import Any, Literal
 from urllib.parse import quote, unquote
 
 from gateway.drift import ASYNCAPI_URI, OPENAPI_URI, spec_validators
+from generated.contract_types import document
+from generated.iqfinex_operations import OPERATIONS
 
 __all__ = ["ContractValidator", "Finding", "Severity", "json_path"]
 
@@ -66,7 +71,8 @@ def render(value: Any) -> str:
 
 
 class _Doc:
-    """One parsed spec: resolves local ``$ref``s and walks schemas along an instance path."""
+    """One resolved contract (codegen merged every ``$ref`` and ``allOf``): walks schemas along an
+    instance path."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
@@ -78,32 +84,10 @@ class _Doc:
         return node
 
     def resolve(self, schema: Any) -> tuple[dict[str, Any], str]:
-        """Follow ``$ref`` and ``allOf`` (merged shallowly); returns the schema and its component name."""
-        name = ""
-        seen = 0
-        while isinstance(schema, dict) and seen < 20:
-            seen += 1
-            if "$ref" in schema:
-                ref = schema["$ref"]
-                name = name or ref.rsplit("/", 1)[-1]
-                target = self.pointer(ref)
-                schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-                continue
-            if "allOf" in schema:
-                merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-                for part in schema["allOf"]:
-                    part_schema, part_name = self.resolve(part)
-                    name = name or part_name
-                    for key, value in part_schema.items():
-                        if key == "title" and "title" in merged:
-                            continue
-                        merged.setdefault(key, value)
-                        if key in ("minItems", "maxItems"):
-                            merged[key] = value
-                schema = merged
-                continue
-            break
-        return (schema if isinstance(schema, dict) else {}), name
+        """The schema and the name of the component it came from (``x-component``, set by codegen)."""
+        if not isinstance(schema, dict):
+            return {}, ""
+        return schema, str(schema.get("x-component", ""))
 
     def at(self, schema: Any, tokens: list[str | int]) -> tuple[dict[str, Any], str] | None:
         """The subschema an instance path leads to (None where the schema does not say)."""
@@ -197,28 +181,25 @@ class ContractValidator:
         self._specs = spec_validators()
         self.openapi = self._specs.openapi
         self.asyncapi = self._specs.asyncapi
-        self._docs = {OPENAPI_URI: _Doc(self.openapi), ASYNCAPI_URI: _Doc(self.asyncapi)}
+        self._docs = {
+            OPENAPI_URI: _Doc(document("iqfinex", resolved=True)),
+            ASYNCAPI_URI: _Doc(document("finex", resolved=True)),
+        }
+        self._operations = {(op.method, op.path): op for op in OPERATIONS.values()}
 
     # ------------------------------------------------------------------ spec lookups
     def rest_operations(self) -> list[tuple[str, str, str]]:
         """(operationId, METHOD, path template) of every OpenAPI operation, in spec order."""
-        found = []
-        for path, item in self.openapi["paths"].items():
-            for method, operation in item.items():
-                if isinstance(operation, dict) and "operationId" in operation:
-                    found.append((str(operation["operationId"]), method.upper(), str(path)))
-        return found
+        return [(op.id, op.method, op.path) for op in OPERATIONS.values()]
 
-    def _response(self, method: str, path_template: str, status: int) -> tuple[str, dict[str, Any]] | None:
-        return self._specs.response(method, path_template, status)
-
-    def resolve_asyncapi(self, schema: Any) -> dict[str, Any]:
-        """An AsyncAPI schema with ``$ref``/``allOf`` followed."""
-        return self._docs[ASYNCAPI_URI].resolve(schema)[0]
+    def asyncapi_schema(self, name: str) -> dict[str, Any]:
+        """A component schema of the AsyncAPI document, ``$ref``/``allOf`` merged (by codegen)."""
+        schema: dict[str, Any] = self._docs[ASYNCAPI_URI].document["components"]["schemas"][name]
+        return schema
 
     def documented_statuses(self, method: str, path_template: str) -> list[str]:
-        operation = self.openapi["paths"].get(path_template, {}).get(method.lower(), {})
-        return list(operation.get("responses", {}))
+        operation = self._operations.get((method.upper(), path_template))
+        return [] if operation is None else list(operation.responses)
 
     def _validator(self, uri: str, draft7: bool) -> Any:
         return self._specs.validator(uri, draft7)
@@ -233,7 +214,7 @@ class ContractValidator:
         content_type: str,
         body: bytes | str,
     ) -> list[Finding]:
-        found = self._response(method, path_template, status)
+        found = self._specs.response(method, path_template, status)
         if found is None:
             documented = ", ".join(self.documented_statuses(method, path_template)) or "none"
             return [
@@ -246,8 +227,7 @@ class ContractValidator:
                     "undocumented status code",
                 )
             ]
-        pointer, response = found
-        content = response.get("content", {})
+        pointer, content = found.pointer, found.media_types
         if not content:
             return []
         media = content_type.split(";", 1)[0].strip().lower()

@@ -27,6 +27,19 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
+from generated.finex_layouts import LAYOUTS
+from generated.finex_protocol import (
+    CODES,
+    CONSTS,
+    ERROR_METHOD,
+    ERROR_REPLY,
+    EVENTS,
+    FRAME_KINDS,
+    METHODS,
+    PRIVATE_SCOPE,
+    PRIVATE_STREAMS,
+)
+
 from ._budget import Budget
 from .market import MarketInfo
 from .report import OperationResult, Progress
@@ -35,8 +48,21 @@ from .validate import ContractValidator, Finding, render
 __all__ = ["TRADING_METHODS", "WsOptions", "WsSpec", "run_ws"]
 
 TRADING_METHODS = frozenset({"create_order", "create_bulk", "cancel_order", "cancel_all", "set_config_value"})
-_CONFIG_PROBE = ["contract_harness", "probe", "ok", "public"]
 _MAX_VARIANTS = 8
+_REPLY = LAYOUTS[ERROR_REPLY]  # every reply frame has the same slots: frame_type, request_id, method, result
+_EVENT = LAYOUTS[next(iter(EVENTS.values())).frame]  # every event frame: frame_type, event, payload
+_KIND = _REPLY.index("frame_type")
+_REPLY_ID, _METHOD, _RESULT = _REPLY.index("request_id"), _REPLY.index("method"), _REPLY.index("result")
+_EVENT_CODE = _EVENT.index("event")
+_EVENT_KINDS = (FRAME_KINDS["public_event"], FRAME_KINDS["private_event"])
+_BULK_FAILED = CONSTS["BulkOrderOutcome"]
+_ALL_PRIVATE = LAYOUTS["SubscribeArgs"].build({"scope": PRIVATE_SCOPE, "streams": list(PRIVATE_STREAMS)})
+_OPEN_ORDERS = LAYOUTS["ListOrdersArgs"].build(
+    {"market": "", "page": 0, "limit": 0, "state": CODES["ListOrdersState"]["open"]}
+)
+_CONFIG_PROBE = LAYOUTS["SetConfigValueArgs"].build(
+    {"component": "contract_harness", "key": "probe", "value": "ok", "scope": "public"}
+)
 
 
 @dataclass(frozen=True)
@@ -49,46 +75,24 @@ class WsMethod:
 
 
 class WsSpec:
-    """Methods, events and args generators derived from the AsyncAPI document."""
+    """Methods, events and args generators from ``generated/finex_protocol.py`` and the resolved
+    AsyncAPI schemas (``generated/finex_contract.resolved.json``)."""
 
     def __init__(self, validator: ContractValidator) -> None:
         self.validator = validator
-        doc = validator.asyncapi
-        self.doc = doc
-        messages = doc["components"]["messages"]
-        channel_messages = doc["channels"]["openFinance"]["messages"]
-
-        def message(ref: str) -> dict[str, Any]:
-            key = ref.rsplit("/", 1)[-1]
-            target = channel_messages[key]["$ref"] if "$ref" in channel_messages.get(key, {}) else ref
-            result: dict[str, Any] = messages[target.rsplit("/", 1)[-1]]
-            return result
-
-        def payload_name(msg: dict[str, Any]) -> str:
-            return str(msg["payload"]["$ref"]).rsplit("/", 1)[-1]
-
-        self.methods: list[WsMethod] = []
-        self.events: dict[str, str] = {}  # event name -> frame schema
-        for operation in doc["operations"].values():
-            if "x-method" in operation:
-                request = message(operation["messages"][0]["$ref"])
-                replies = [message(m["$ref"]) for m in operation["reply"]["messages"]]
-                reply = next(payload_name(m) for m in replies if payload_name(m) != "ErrorReply")
-                request_schema = payload_name(request)
-                args_slot = doc["components"]["schemas"][request_schema]["items"][3]
-                args = str(args_slot["allOf"][0]["$ref"]).rsplit("/", 1)[-1]
-                examples = tuple(e["payload"][3] for e in request.get("examples", []))
-                self.methods.append(
-                    WsMethod(str(operation["x-method"]), request_schema, reply, args, examples)
-                )
-            elif "x-event" in operation:
-                self.events[str(operation["x-event"])] = payload_name(
-                    message(operation["messages"][0]["$ref"])
-                )
+        self.methods: list[WsMethod] = [
+            WsMethod(m.name, m.request, m.reply, m.args, tuple(json.loads(e) for e in m.examples))
+            for m in METHODS.values()
+            if m.args is not None
+        ]
+        self.events: dict[str, str] = {code: event.frame for code, event in EVENTS.items()}
 
     # ------------------------------------------------------------------ generation
     def _resolve(self, schema: Any) -> dict[str, Any]:
-        return self.validator.resolve_asyncapi(schema)
+        return schema if isinstance(schema, dict) else {}
+
+    def _args_schema(self, method: WsMethod) -> dict[str, Any]:
+        return self.validator.asyncapi_schema(method.args)
 
     def sample(self, schema: Any, full: bool) -> Any:
         s = self._resolve(schema)
@@ -133,7 +137,7 @@ class WsSpec:
 
     def valid_args(self, method: WsMethod) -> list[Any]:
         """Documented examples, then minimal / full / enum variants, each valid against the args schema."""
-        schema = {"$ref": f"#/components/schemas/{method.args}"}
+        schema = self._args_schema(method)
         candidates: list[Any] = [*method.examples, self.sample(schema, False), self.sample(schema, True)]
         resolved = self._resolve(schema)
         slots = resolved.get("items")
@@ -152,7 +156,7 @@ class WsSpec:
 
     def invalid_args(self, method: WsMethod) -> list[Any]:
         """Args that violate the args schema: not an array, too few items, wrong type in slot 0."""
-        resolved = self._resolve({"$ref": f"#/components/schemas/{method.args}"})
+        resolved = self._args_schema(method)
         candidates: list[Any] = [{"not": "an array"}]
         minimum = int(resolved.get("minItems", 0))
         if minimum:
@@ -161,7 +165,7 @@ class WsSpec:
             candidates.append([0] * (int(resolved["maxItems"]) + 1))
         slots = resolved.get("items")
         if isinstance(slots, list) and slots:
-            full = self.sample({"$ref": f"#/components/schemas/{method.args}"}, True)
+            full = self.sample(resolved, True)
             first = self._resolve(slots[0])
             wrong: Any = 12345 if first.get("type") != "integer" else "not-a-number"
             candidates.append([wrong, *full[1:]])
@@ -233,19 +237,20 @@ class _Client:
                 [Finding("error", "frame", "$", "a JSON array frame", render(str(raw)), "not JSON")]
             )
             return
-        kind = frame[0] if isinstance(frame, list) and frame else None
-        if kind == 2 and len(frame) > 1 and frame[1] in self.pending:
-            future = self.pending.pop(frame[1])
+        kind = frame[_KIND] if isinstance(frame, list) and frame else None
+        if kind == FRAME_KINDS["reply"] and len(frame) > _REPLY_ID and frame[_REPLY_ID] in self.pending:
+            future = self.pending.pop(frame[_REPLY_ID])
             if not future.done():
                 future.set_result(frame)
             return
-        if kind in (3, 4) and len(frame) > 1 and frame[1] in self.spec.events:
-            result = self.events[frame[1]]
+        code = frame[_EVENT_CODE] if kind in _EVENT_KINDS and len(frame) > _EVENT_CODE else None
+        if code in self.spec.events:
+            result = self.events[code]
             result.observed = True
             result.requests += 1
-            if frame[0] == 3:
+            if kind == FRAME_KINDS["public_event"]:
                 self.heartbeat.set()
-            result.add(self.spec.validator.check_frame(frame[1], self.spec.events[frame[1]], frame))
+            result.add(self.spec.validator.check_frame(code, self.spec.events[code], frame))
             return
         self.stray.requests += 1
         self.stray.add(
@@ -273,7 +278,8 @@ class _Client:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.pending[request_id] = future
         try:
-            await self.connection.send(json.dumps([1, request_id, method, args]))
+            request = LAYOUTS[METHODS[method].request].build({"request_id": request_id, "args": args})
+            await self.connection.send(json.dumps(request))
             return await asyncio.wait_for(future, self.budget.timeout)
         except ConnectionClosed as exc:
             raise ConnectionError(f"connection closed by the server ({exc})") from exc
@@ -291,7 +297,7 @@ class _Runner:
         self.budget = budget
         self.progress = progress
         self.results = {
-            m.method: OperationResult("ws", m.method, label=f"{m.request} → {m.reply} or ErrorReply")
+            m.method: OperationResult("ws", m.method, label=f"{m.request} → {m.reply} or {ERROR_REPLY}")
             for m in self.spec.methods
         }
         self.events = {
@@ -319,8 +325,8 @@ class _Runner:
             result.problem(f"{exc} after args {render(args)}")
             await self.client.close()
             return None
-        is_error = isinstance(frame, list) and len(frame) > 2 and frame[2] == "error"
-        schema = "ErrorReply" if is_error else method.reply
+        is_error = isinstance(frame, list) and len(frame) > _METHOD and frame[_METHOD] == ERROR_METHOD
+        schema = ERROR_REPLY if is_error else method.reply
         result.add(self.validator.check_frame(method.method, schema, frame))
         if negative and not is_error:
             result.add(
@@ -328,16 +334,16 @@ class _Runner:
                     Finding(
                         "warning",
                         method.method,
-                        "$[2]",
+                        f"$[{_METHOD}]",
                         f"the error reply to invalid args {render(args)}",
                         render(frame),
                         "invalid args accepted (lenient server)",
                     )
                 ]
             )
-        if is_error or not isinstance(frame, list) or len(frame) < 4:
+        if is_error or not isinstance(frame, list) or len(frame) <= _RESULT:
             return None
-        return frame[3]
+        return frame[_RESULT]
 
     def method(self, name: str) -> WsMethod:
         return next(m for m in self.spec.methods if m.method == name)
@@ -376,7 +382,7 @@ class _Runner:
 
     async def _read_only(self) -> None:
         subscribe = self.method("subscribe")
-        await self.call(subscribe, ["private", ["order", "trade", "balances"]])
+        await self.call(subscribe, _ALL_PRIVATE)
         for method in self.spec.methods:
             if method.method in TRADING_METHODS:
                 continue
@@ -386,11 +392,11 @@ class _Runner:
                 await self.call(method, args, negative=True)
             self.progress.result(self.results[method.method])
         # The subscribe variants may have narrowed the subscription: restore all private streams.
-        await self.call(subscribe, ["private", ["order", "trade", "balances"]])
+        await self.call(subscribe, _ALL_PRIVATE)
 
     async def _create(self, method: WsMethod, args: Any) -> list[str]:
         result = await self.call(method, args)
-        uuids = [u for u in (result or []) if isinstance(u, str) and u != "error"]
+        uuids = [u for u in (result or []) if isinstance(u, str) and u not in _BULK_FAILED]
         for item in uuids:
             self.opened[item] = self.options.market.ws_market if self.options.market else ""
         self.placed += len(uuids)
@@ -420,7 +426,7 @@ class _Runner:
         for name in ("create_order", "create_bulk", "cancel_order"):
             self.progress.result(self.results[name])
         # cancel_all cancels every open order of the account: only when none is someone else's.
-        open_orders = await self.call(self.method("list_orders"), ["", 0, 0, "wait"])
+        open_orders = await self.call(self.method("list_orders"), _OPEN_ORDERS)
         if open_orders == []:
             await self.call(cancel_all, [])
             for args in self.spec.invalid_args(cancel_all):

@@ -55,8 +55,8 @@ class Operation(NamedTuple):
 
 
 class Method(NamedTuple):
-    """One websocket method: the layouts of its request frame, args, reply frame and error reply; the
-    documented args (JSON text) and reply frames (JSON text)."""
+    """One websocket method: the schemas (and layouts) of its request frame, args, reply frame and error
+    reply; the documented args (JSON text) and reply frames (JSON text)."""
 
     name: str
     operation: str

@@ -16,6 +16,7 @@ from .contract_types import Event, Method
 
 __all__ = [
     "CODES",
+    "CONSTS",
     "ENUM_VALUES",
     "ERROR_METHOD",
     "ERROR_REPLY",
@@ -62,7 +63,7 @@ METHODS: dict[str, Method] = {
         name="list_orders_by_uuids",
         operation="listOrdersByUuids",
         request="ListOrdersByUuidsRequest",
-        args=None,
+        args="ListOrdersByUuidsArgs",
         reply="ListOrdersByUuidsReply",
         error="ErrorReply",
         private=True,
@@ -99,7 +100,7 @@ METHODS: dict[str, Method] = {
         name="cancel_order",
         operation="cancelOrder",
         request="CancelOrderRequest",
-        args="CancelTarget",
+        args="CancelOrderArgs",
         reply="CancelOrderReply",
         error="ErrorReply",
         private=True,
@@ -112,7 +113,7 @@ METHODS: dict[str, Method] = {
         name="cancel_all",
         operation="cancelAll",
         request="CancelAllRequest",
-        args=None,
+        args="CancelAllArgs",
         reply="CancelAllReply",
         error="ErrorReply",
         private=True,
@@ -123,7 +124,7 @@ METHODS: dict[str, Method] = {
         name="create_bulk",
         operation="createBulk",
         request="CreateBulkRequest",
-        args="CreateOrderArgs",
+        args="CreateBulkArgs",
         reply="CreateBulkReply",
         error="ErrorReply",
         private=True,
@@ -174,7 +175,7 @@ METHODS: dict[str, Method] = {
         name="get_config",
         operation="getConfig",
         request="GetConfigRequest",
-        args=None,
+        args="GetConfigArgs",
         reply="GetConfigReply",
         error="ErrorReply",
         private=True,
@@ -336,3 +337,6 @@ PATTERNS: dict[str, str] = {
     "DecimalString": "^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$",
     "Uuid": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
 }
+
+# the const branches of the named oneOf schemas (e.g. a bulk order's failed outcome)
+CONSTS: dict[str, tuple[object, ...]] = {"BulkOrderOutcome": ("error",)}

@@ -9,6 +9,10 @@ Frames: request ``[1, id, method, args]`` → reply ``[2, id, method, result]`` 
 Faults: ``ws_disconnect_after`` (the connection answers that many requests, then closes on the next),
 ``ws_drop_rate``/``ws_drop_methods`` (replies silently dropped), ``latency_ms``, and ``drift`` (event
 order rows lose their last slot).
+
+Frames, arguments and rows are built and read through the generated layouts and protocol tables
+(``generated/finex_layouts.py``, ``generated/finex_protocol.py``): slots by name, codes and frame kinds
+from the spec, never by hand-written position.
 """
 
 from __future__ import annotations
@@ -16,11 +20,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from generated.finex_layouts import ENUMS, LAYOUTS
+from generated.finex_protocol import (
+    CONSTS,
+    ENUM_VALUES,
+    ERROR_REPLY,
+    EVENTS,
+    FRAME_KINDS,
+    METHODS,
+    PRIVATE_SCOPE,
+    PRIVATE_STREAMS,
+)
+from generated.layout_types import Layout
 
 from ._numbers import parse_decimal
 from ._types import OrderKind
@@ -33,16 +50,40 @@ __all__ = ["Hub", "websocket_endpoint"]
 
 _decoder = msgspec.json.Decoder(float_hook=Decimal)
 _encoder = msgspec.json.Encoder()
-_CREATE_TYPES: dict[str, OrderKind] = {
-    "l": "limit",
-    "L": "limit",
-    "m": "market",
-    "M": "market",
-    "p": "post_only",
-    "P": "post_only",
-}
-_STREAMS = {"on": "order", "ou": "order", "oc": "order", "or": "order", "tr": "trade", "bu": "balances"}
-_PRIVATE_STREAMS = frozenset({"order", "trade", "balances"})
+_CREATE_TYPES = cast(dict[str, OrderKind], ENUMS["CreateOrderType"])  # "l"/"L" → "limit", …
+_SIDES = ENUM_VALUES["Side"]
+_STREAMS = {code: event.stream for code, event in EVENTS.items() if event.stream is not None}
+_PRIVATE_STREAMS = frozenset(PRIVATE_STREAMS)
+_REQUEST = LAYOUTS[METHODS["subscribe"].request]  # every request frame has the same four slots
+_ERROR = LAYOUTS[ERROR_REPLY]
+_ERROR_RESULT = LAYOUTS["ErrorResult"]
+_HEARTBEAT = next(event for event in EVENTS.values() if not event.private)
+_REQUEST_ID = _REQUEST.index("request_id")
+
+
+def _reply(method: str, request_id: int, result: Any) -> list[Any]:
+    frame: list[Any] = LAYOUTS[METHODS[method].reply].build({"request_id": request_id, "result": result})
+    return frame
+
+
+def _error_reply(request_id: Any, description: str) -> list[Any]:
+    result = _ERROR_RESULT.build({"description": description})
+    frame: list[Any] = _ERROR.build({"request_id": request_id, "result": result})
+    return frame
+
+
+def _heartbeat_frame(now: int) -> list[Any]:
+    payload = LAYOUTS[_HEARTBEAT.payload]
+    (slot,) = payload.fields
+    assert slot.ref is not None
+    beat = {item.wire: now for item in LAYOUTS[slot.ref].fields}  # {"hb": unix seconds}
+    frame: list[Any] = LAYOUTS[_HEARTBEAT.frame].build({"payload": payload.build({slot.name: beat})})
+    return frame
+
+
+def _event_frame(code: str, payload: Any) -> list[Any]:
+    frame: list[Any] = LAYOUTS[EVENTS[code].frame].build({"payload": payload})
+    return frame
 
 
 class WsError(Exception):
@@ -96,17 +137,15 @@ class Hub:
                 ):
                     continue
                 payload: Any
-                if event.kind == "tr":
-                    assert event.user_trade is not None
+                if event.user_trade is not None:
                     payload = trade_row(exchange, event.user_trade)
-                elif event.kind == "bu":
+                elif event.order is None:
                     payload = [balance_row(*b) for b in event.balances]
                 else:
-                    assert event.order is not None
-                    payload = order_row(exchange, event.order, 17 if event.kind == "or" else 16)
+                    payload = order_row(exchange, event.order, EVENTS[event.kind].payload_items)
                     if self.state.faults.drift:
                         payload = payload[:-1]
-                connection.queue.put_nowait(_encoder.encode([4, event.kind, payload]))
+                connection.queue.put_nowait(_encoder.encode(_event_frame(event.kind, payload)))
 
 
 def _dec(value: Any, what: str) -> Decimal:
@@ -126,6 +165,28 @@ def _list(args: Any, what: str, minimum: int = 0) -> list[Any]:
     if not isinstance(args, list) or len(args) < minimum:
         raise WsError(f"{what} must be an array of at least {minimum} element(s)")
     return args
+
+
+def _tuple(layout: Layout, args: Any, what: str = "args") -> dict[str, Any]:
+    """An argument tuple by slot name: at least its required slots; slots past the layout are ignored."""
+    values = _list(args, what, layout.min_items)
+    slots: dict[str, Any] = layout.read(values[: len(layout.fields)])
+    return slots
+
+
+def _args_layout(method: str) -> Layout:
+    args = METHODS[method].args
+    assert args is not None
+    return LAYOUTS[args]
+
+
+_LIST_ROW_SLOTS = LAYOUTS["OrderRow"].min_items  # list replies carry the required slots only
+_CREATE_ARGS = _args_layout("create_order")
+_TARGET = LAYOUTS["CancelTarget"]
+_BULK_FAILED = CONSTS["BulkOrderOutcome"][0]  # "error": the outcome of a bulk order that failed
+_CONFIG_SCOPES = ENUM_VALUES["ConfigScope"]
+_SECRET = "secret"  # the ConfigScope whose values get_config masks (the spec's description)
+_MASK = "******"  # how get_config shows them (the spec's docs example)
 
 
 class Session:
@@ -148,12 +209,13 @@ class Session:
         return handler(args)
 
     def m_subscribe(self, args: Any) -> Any:
-        scope, streams = _list(args, "args", 2)[:2]
-        if scope not in ("public", "private") or not isinstance(streams, list):
+        values = _tuple(_args_layout("subscribe"), args)
+        scope, streams = values["scope"], values["streams"]
+        if scope not in ENUM_VALUES["SubscribeScope"] or not isinstance(streams, list):
             raise WsError("args must be [scope, streams]")
         if not all(isinstance(s, str) for s in streams):
             raise WsError("streams must be strings")
-        if scope == "private":
+        if scope == PRIVATE_SCOPE:
             self._account()
             unknown = set(streams) - _PRIVATE_STREAMS
             if unknown:
@@ -166,7 +228,8 @@ class Session:
 
     def m_list_orders(self, args: Any) -> Any:
         account = self._account()
-        market, page, limit, state = ([*_list(args, "args", 4), None])[:4]
+        values = _tuple(_args_layout("list_orders"), args)
+        market, page, limit, state = values["market"], values["page"], values["limit"], values["state"]
         if not isinstance(market, str) or not isinstance(state, str):
             raise WsError("args must be [market, page, limit, state]")
         page, limit = _int_arg(page, "page"), _int_arg(limit, "limit")
@@ -182,7 +245,7 @@ class Session:
             if limit:
                 start = (max(page, 1) - 1) * limit
                 orders = orders[start : start + limit]
-            return [order_row(self.exchange, o, 15) for o in orders]
+            return [order_row(self.exchange, o, _LIST_ROW_SLOTS) for o in orders]
 
     def m_list_orders_by_uuids(self, args: Any) -> Any:
         account = self._account()
@@ -190,12 +253,14 @@ class Session:
         with self.exchange.lock:
             found = [self.exchange.by_uuid.get(u) if isinstance(u, str) else None for u in uuids]
             return [
-                order_row(self.exchange, o, 15) for o in found if o is not None and o.account_id == account.id
+                order_row(self.exchange, o, _LIST_ROW_SLOTS)
+                for o in found
+                if o is not None and o.account_id == account.id
             ]
 
     def m_list_order_trades(self, args: Any) -> Any:
         account = self._account()
-        order_uuid = _list(args, "args", 1)[0]
+        order_uuid = _tuple(_args_layout("list_order_trades"), args)["order_uuid"]
         with self.exchange.lock:
             order = self.exchange.by_uuid.get(order_uuid) if isinstance(order_uuid, str) else None
             if order is None or order.account_id != account.id:
@@ -203,20 +268,22 @@ class Session:
             return [trade_row(self.exchange, t) for t in self.exchange.order_trades.get(order.id, [])]
 
     def _create(self, account: AccountConfig, args: Any) -> str:
-        args = _list(args, "create_order args", 5)
-        if len(args) > 6:
+        layout = _CREATE_ARGS
+        items = _list(args, "create_order args", layout.min_items)
+        if len(items) > len(layout.fields):
             raise WsError("create_order takes [market, type, side, amount, price, quote_amount?]")
-        market_name, type_code, side = args[0], args[1], args[2]
+        values = layout.read(items)
+        market_name, type_code, side = values["market"], values["type"], values["side"]
         if not isinstance(market_name, str) or market_name.lower() not in self.exchange.ws_markets:
             raise WsError(f"unknown market {market_name}")
         kind = _CREATE_TYPES.get(type_code) if isinstance(type_code, str) else None
         if kind is None:
             raise WsError(f"unknown order type {type_code}")
-        if side not in ("buy", "sell"):
+        if side not in _SIDES:
             raise WsError("side must be buy or sell")
-        amount = _dec(args[3], "amount")
-        price = _dec(args[4], "price")
-        quote = _dec(args[5], "quote_amount") if len(args) > 5 else None
+        amount = _dec(values["amount"], "amount")
+        price = _dec(values["price"], "price")
+        quote = _dec(values["quote_amount"], "quote_amount") if values["quote_amount"] is not None else None
         market = self.exchange.ws_markets[market_name.lower()]
         try:
             order = self.exchange.place(
@@ -242,19 +309,23 @@ class Session:
             try:
                 results.append(self._create(account, item))
             except WsError:
-                results.append("error")
+                results.append(_BULK_FAILED)
         return results
 
     def m_cancel_order(self, args: Any) -> Any:
         account = self._account()
         targets = _list(args, "args", 1)
-        if len(targets) == 2 and all(isinstance(t, str) for t in targets):
+        size = len(_TARGET.fields)
+        if len(targets) == size and all(isinstance(t, str) for t in targets):
             targets = [targets]  # tolerate a single flat [market, uuid]
         for target in targets:
-            if not isinstance(target, list) or len(target) != 2 or not isinstance(target[1], str):
+            if not isinstance(target, list) or len(target) != size:
+                raise WsError("args must be a list of [market, uuid]")
+            order_uuid = _TARGET.read(target)["uuid"]
+            if not isinstance(order_uuid, str):
                 raise WsError("args must be a list of [market, uuid]")
             try:
-                self.exchange.cancel(account.id, order_uuid=target[1])
+                self.exchange.cancel(account.id, order_uuid=order_uuid)
             except EngineError as exc:
                 raise WsError(str(exc)) from exc
         return []
@@ -266,7 +337,8 @@ class Session:
 
     def _transfers(self, args: Any, deposits: bool) -> Any:
         account = self._account()
-        state, page, limit = ([*_list(args, "args", 3), None])[:3]
+        values = _tuple(_args_layout("get_deposits" if deposits else "get_withdraws"), args)
+        state, page, limit = values["state"], values["page"], values["limit"]
         if not isinstance(state, str):
             raise WsError("args must be [state, page, limit]")
         page, limit = _int_arg(page, "page"), _int_arg(limit, "limit")
@@ -285,12 +357,9 @@ class Session:
 
     def m_set_config_value(self, args: Any) -> Any:
         account = self._account()
-        component, key, value, scope = _list(args, "args", 4)[:4]
-        if (
-            not isinstance(component, str)
-            or not isinstance(key, str)
-            or scope not in ("public", "private", "secret")
-        ):
+        values = _tuple(_args_layout("set_config_value"), args)
+        component, key, value, scope = values["component"], values["key"], values["value"], values["scope"]
+        if not isinstance(component, str) or not isinstance(key, str) or scope not in _CONFIG_SCOPES:
             raise WsError("args must be [component, key, value, scope]")
         valid = isinstance(value, str | bool | int | Decimal) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value)
@@ -309,7 +378,7 @@ class Session:
             store = self.exchange.ws_config.get(account.id, {})
             snapshot = {
                 component: {
-                    scope: {k: ("******" if scope == "secret" else v) for k, v in entries.items()}
+                    scope: {k: (_MASK if scope == _SECRET else v) for k, v in entries.items()}
                     for scope, entries in scopes.items()
                 }
                 for component, scopes in store.items()
@@ -330,7 +399,7 @@ async def _heartbeat(connection: Connection, state: SandboxState) -> None:
     interval = state.config.heartbeat_interval
     while True:
         await asyncio.sleep(interval)
-        connection.queue.put_nowait(_encoder.encode([3, "sys", [{"hb": int(state.clock.now())}]]))
+        connection.queue.put_nowait(_encoder.encode(_heartbeat_frame(int(state.clock.now()))))
 
 
 def _frame(raw: str) -> tuple[int, str, Any]:
@@ -338,10 +407,12 @@ def _frame(raw: str) -> tuple[int, str, Any]:
         frame = _decoder.decode(raw)
     except msgspec.DecodeError as exc:
         raise WsError("frame is not JSON") from exc
-    if not isinstance(frame, list) or len(frame) != 4 or frame[0] != 1:
-        request_id = frame[1] if isinstance(frame, list) and len(frame) > 1 else 0
+    size = len(_REQUEST.fields)
+    request = _REQUEST.read(frame) if isinstance(frame, list) and len(frame) == size else None
+    if request is None or request["frame_type"] != FRAME_KINDS["request"]:
+        request_id = frame[_REQUEST_ID] if isinstance(frame, list) and len(frame) > _REQUEST_ID else 0
         raise _FrameError(request_id, "frame must be [1, request_id, method, args]")
-    _, request_id, method, args = frame
+    request_id, method, args = request["request_id"], request["method"], request["args"]
     if isinstance(request_id, bool) or not isinstance(request_id, int) or request_id < 0:
         raise _FrameError(0, "request_id must be a non-negative integer")
     if not isinstance(method, str):
@@ -389,15 +460,15 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
                 request_id, method, args = _frame(raw)
                 state.ws_counts[method] += 1
             except _FrameError as exc:
-                connection.queue.put_nowait(_encoder.encode([2, exc.request_id, "error", [str(exc)]]))
+                connection.queue.put_nowait(_encoder.encode(_error_reply(exc.request_id, str(exc))))
                 continue
             except WsError as exc:
-                connection.queue.put_nowait(_encoder.encode([2, 0, "error", [str(exc)]]))
+                connection.queue.put_nowait(_encoder.encode(_error_reply(0, str(exc))))
                 continue
             try:
-                reply = [2, request_id, method, session.handle(method, args)]
+                reply = _reply(method, request_id, session.handle(method, args))
             except WsError as exc:
-                reply = [2, request_id, "error", [str(exc)]]
+                reply = _error_reply(request_id, str(exc))
             if faults.latency_ms:
                 await asyncio.sleep(faults.latency_ms / 1000)
             dropped = faults.ws_drop_methods is None or method in faults.ws_drop_methods

@@ -22,7 +22,6 @@ from gateway.finex.models import (
     finex_model,
     finex_responses,
     order_body_schema,
-    spec_schema,
     spec_slot,
     vocabulary,
 )
@@ -30,6 +29,7 @@ from gateway.iqfinex.shaping import json_response
 from gateway.problems import BadUpstreamResponse
 from gateway.schemas import list_of
 from generated.finex_layouts import LAYOUTS
+from generated.finex_protocol import CONSTS
 
 __all__ = ["router"]
 
@@ -261,10 +261,8 @@ async def create_bulk(state: State, jwt: Jwt, request: Request) -> Response:
 
 def _failed_outcome() -> str:
     """The outcome string of a failed bulk order (the spec's ``BulkOrderOutcome`` const branch)."""
-    for branch in spec_schema("BulkOrderOutcome")["oneOf"]:
-        if "const" in branch:
-            return str(branch["const"])
-    raise RuntimeError("BulkOrderOutcome has no failure const")  # pragma: no cover - spec guard
+    (failed,) = CONSTS["BulkOrderOutcome"]
+    return str(failed)
 
 
 @router.delete(
