@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -60,12 +61,10 @@ def test_embedded_sandbox_conforms(tmp_path: Path) -> None:
     assert len(suites.findall(".//testcase")) >= 18 + 12 + 4
 
 
-def test_drift_is_named_precisely(tmp_path: Path) -> None:
-    with EmbeddedSandbox(seed=0, drift=True, heartbeat_interval=0.5) as sandbox:
-        argv = _live(
-            sandbox, "--allow-trading", "--phases", "examples,fuzzing", "--report-dir", str(tmp_path)
-        )
-        assert main([*QUICK, *argv]) == 1
+def test_drift_is_named_precisely(tmp_path: Path, make_sandbox: Callable[..., EmbeddedSandbox]) -> None:
+    sandbox = make_sandbox(seed=0, drift=True, heartbeat_interval=0.5)
+    argv = _live(sandbox, "--allow-trading", "--phases", "examples,fuzzing", "--report-dir", str(tmp_path))
+    assert main([*QUICK, *argv]) == 1
     report = (tmp_path / "report.md").read_text()
     rows = _rows(report)
     assert rows["getTicker"] == "fail"
@@ -85,22 +84,24 @@ def test_drift_is_named_precisely(tmp_path: Path) -> None:
     assert "### rest listCurrencies" in report
 
 
-def test_server_errors_fail_the_run(tmp_path: Path) -> None:
-    with EmbeddedSandbox(seed=0) as sandbox:
-        sandbox.set_faults(error_rate=0.5, error_statuses=[500])
-        argv = _live(sandbox, "--phases", "examples", "--report-dir", str(tmp_path))
-        assert main([*QUICK, *argv]) == 1
+def test_server_errors_fail_the_run(tmp_path: Path, make_sandbox: Callable[..., EmbeddedSandbox]) -> None:
+    sandbox = make_sandbox(seed=0)
+    sandbox.set_faults(error_rate=0.5, error_statuses=[500])
+    argv = _live(sandbox, "--phases", "examples", "--report-dir", str(tmp_path))
+    assert main([*QUICK, *argv]) == 1
     report = (tmp_path / "report.md").read_text()
     assert "not_a_server_error: Server error" in report
     assert "→ 500]" in report
 
 
-def test_read_only_against_a_url_places_nothing(tmp_path: Path) -> None:
-    with EmbeddedSandbox(seed=0) as sandbox:
-        argv = _live(sandbox, "--phases", "examples,fuzzing", "--report-dir", str(tmp_path))
-        assert main([*QUICK, *argv]) == 0
-        stats = sandbox.stats()
-        orders = sandbox.state.exchange.account_orders[sandbox.credentials.account_id]
+def test_read_only_against_a_url_places_nothing(
+    tmp_path: Path, make_sandbox: Callable[..., EmbeddedSandbox]
+) -> None:
+    sandbox = make_sandbox(seed=0)
+    argv = _live(sandbox, "--phases", "examples,fuzzing", "--report-dir", str(tmp_path))
+    assert main([*QUICK, *argv]) == 0
+    stats = sandbox.stats()
+    orders = sandbox.state.exchange.account_orders[sandbox.credentials.account_id]
     assert "createOrder" not in stats["rest"]
     assert "cancelOrder" not in stats["rest"]
     assert not set(stats["ws"]) & TRADING_METHODS

@@ -1,4 +1,5 @@
-"""Fixtures of the gateway tests: one embedded sandbox per session, a gateway app per test.
+"""Fixtures of the gateway tests: a gateway app per test over the session sandbox
+(``tests/sandbox_plugin.py``: ``sandbox``, ``clean_sandbox``).
 
 The app's lifespan runs inside the test's event loop (``app.router.lifespan_context``) and requests go
 through ``httpx.ASGITransport``; the gateway itself talks to the sandbox over real sockets on 127.0.0.1.
@@ -6,7 +7,7 @@ through ``httpx.ASGITransport``; the gateway itself talks to the sandbox over re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -23,20 +24,6 @@ def gateway_settings(**overrides: Any) -> Settings:
     """Settings independent of the environment and any ``.env`` file."""
     values: dict[str, Any] = {"rest_timeout": 5.0, "rest_retries": 2, "rest_retry_backoff": 0.01, **overrides}
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[EmbeddedSandbox]:
-    with EmbeddedSandbox(seed=0) as running:
-        yield running
-
-
-@pytest.fixture
-def clean_sandbox(sandbox: EmbeddedSandbox) -> Iterator[EmbeddedSandbox]:
-    """The session sandbox, fresh seeded state and no faults before and after the test."""
-    sandbox.reset()
-    yield sandbox
-    sandbox.reset()
 
 
 @asynccontextmanager

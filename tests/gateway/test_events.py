@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -32,9 +32,8 @@ ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.001",
 
 
 @pytest.fixture(scope="module")
-def beating_sandbox() -> Iterator[EmbeddedSandbox]:
-    with EmbeddedSandbox(seed=0, heartbeat_interval=0.3) as running:
-        yield running
+def beating_sandbox(sandbox_pool: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
+    return sandbox_pool(seed=0, heartbeat_interval=0.3)
 
 
 @asynccontextmanager

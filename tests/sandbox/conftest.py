@@ -1,10 +1,11 @@
-"""Fixtures: a fresh embedded sandbox per test, a contract-checked REST client, a websocket helper."""
+"""Fixtures: a fresh embedded sandbox per test (``make_sandbox`` of ``tests/sandbox_plugin.py``), a
+contract-checked REST client, a websocket helper."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -17,9 +18,9 @@ from .conformance import check_ws, rest_hook
 
 
 @pytest.fixture
-def sandbox() -> Iterator[EmbeddedSandbox]:
-    with EmbeddedSandbox(seed=7, heartbeat_interval=0.2) as sb:
-        yield sb
+def sandbox(make_sandbox: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
+    """A fresh sandbox for each test: these tests change its state and read its counters."""
+    return make_sandbox(seed=7, heartbeat_interval=0.2)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -44,30 +45,28 @@ def test_malformed_and_truncated(sandbox: EmbeddedSandbox) -> None:
         json.loads(body)
 
 
-def test_drift_violates_the_contract() -> None:
-    with EmbeddedSandbox(drift=True) as sandbox:
-        response = httpx.get(f"{sandbox.base_url}/v1/ticker/BTCUSDT")
-        assert response.json()["data"]["bid"] == "n/a"
-        with pytest.raises(ContractViolation):
-            check_rest("GET", "/v1/ticker/BTCUSDT", 200, response.content)
+def test_drift_violates_the_contract(make_sandbox: Callable[..., EmbeddedSandbox]) -> None:
+    sandbox = make_sandbox(drift=True)
+    response = httpx.get(f"{sandbox.base_url}/v1/ticker/BTCUSDT")
+    assert response.json()["data"]["bid"] == "n/a"
+    with pytest.raises(ContractViolation):
+        check_rest("GET", "/v1/ticker/BTCUSDT", 200, response.content)
 
-        async def run() -> list[object]:
-            headers = {"Authorization": f"Bearer {sandbox.credentials.jwt}"}
-            async with websockets.connect(sandbox.ws_url, additional_headers=headers) as connection:
-                await connection.send(json.dumps([1, 1, "subscribe", ["private", ["order"]]]))
-                await connection.send(
-                    json.dumps([1, 2, "create_order", ["btcusdt", "l", "buy", "0.01", "3000"]])
-                )
-                for _ in range(10):
-                    frame = json.loads(await asyncio.wait_for(connection.recv(), 3))
-                    if frame[0] == 4:
-                        return list(frame)
-            raise AssertionError("no event")
+    async def run() -> list[object]:
+        headers = {"Authorization": f"Bearer {sandbox.credentials.jwt}"}
+        async with websockets.connect(sandbox.ws_url, additional_headers=headers) as connection:
+            await connection.send(json.dumps([1, 1, "subscribe", ["private", ["order"]]]))
+            await connection.send(json.dumps([1, 2, "create_order", ["btcusdt", "l", "buy", "0.01", "3000"]]))
+            for _ in range(10):
+                frame = json.loads(await asyncio.wait_for(connection.recv(), 3))
+                if frame[0] == 4:
+                    return list(frame)
+        raise AssertionError("no event")
 
-        event = asyncio.run(run())
-        assert len(event[2]) == 15  # type: ignore[arg-type]
-        with pytest.raises(ContractViolation):
-            check_ws(event)
+    event = asyncio.run(run())
+    assert len(event[2]) == 15  # type: ignore[arg-type]
+    with pytest.raises(ContractViolation):
+        check_ws(event)
 
 
 async def test_ws_disconnect_after_n_frames(sandbox: EmbeddedSandbox) -> None:
@@ -114,21 +113,21 @@ def test_admin_api(sandbox: EmbeddedSandbox) -> None:
     assert httpx.get(f"{sandbox.base_url}/v1/trades", headers=auth).json()["data"]["count"] == 0
 
 
-def test_reset_and_seeded_determinism() -> None:
-    with EmbeddedSandbox(seed=5) as a, EmbeddedSandbox(seed=5) as b:
-        book_a = httpx.get(f"{a.base_url}/v1/orderbook/ETHBTC/0").json()
-        book_b = httpx.get(f"{b.base_url}/v1/orderbook/ETHBTC/0").json()
-        assert book_a == book_b
-        a.reset()
-        assert httpx.get(f"{a.base_url}/v1/orderbook/ETHBTC/0").json() == book_a
+def test_reset_and_seeded_determinism(make_sandbox: Callable[..., EmbeddedSandbox]) -> None:
+    a, b = make_sandbox(seed=5), make_sandbox(seed=5)
+    book_a = httpx.get(f"{a.base_url}/v1/orderbook/ETHBTC/0").json()
+    book_b = httpx.get(f"{b.base_url}/v1/orderbook/ETHBTC/0").json()
+    assert book_a == book_b
+    a.reset()
+    assert httpx.get(f"{a.base_url}/v1/orderbook/ETHBTC/0").json() == book_a
 
 
-def test_background_trader_moves_the_market() -> None:
-    with EmbeddedSandbox(trader=True, seed=1, trader_interval=0.05) as sandbox:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            total = sum(len(t) for t in sandbox.state.exchange.trades.values())
-            if total >= 1:
-                break
-            time.sleep(0.1)
-        assert total >= 1
+def test_background_trader_moves_the_market(make_sandbox: Callable[..., EmbeddedSandbox]) -> None:
+    sandbox = make_sandbox(trader=True, seed=1, trader_interval=0.05)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        total = sum(len(t) for t in sandbox.state.exchange.trades.values())
+        if total >= 1:
+            break
+        time.sleep(0.1)
+    assert total >= 1
