@@ -21,6 +21,7 @@ from websockets.http11 import Request, Response
 from gateway.finex.connection import FinexConnection, FinexEvent, FinexPool, credential_tag
 from gateway.problems import BadUpstreamResponse, UpstreamRejected, UpstreamTimeout, UpstreamUnavailable
 from generated.finex_layouts import CreateOrderResult, HeartbeatEvent, OrderList, SubscribeResult
+from sandbox import EmbeddedSandbox
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -427,17 +428,8 @@ async def test_pool_keeps_one_connection_per_credential_and_never_logs_the_jwt(
 # -- the embedded sandbox ---------------------------------------------------------------------------
 
 
-def _embedded_sandbox() -> Any:
-    try:
-        from sandbox import EmbeddedSandbox
-    except ImportError:
-        pytest.skip("sandbox.EmbeddedSandbox not available")
-    return EmbeddedSandbox
-
-
 async def test_end_to_end_against_the_embedded_sandbox() -> None:
-    embedded_sandbox = _embedded_sandbox()
-    async with embedded_sandbox(seed=0) as sb:
+    async with EmbeddedSandbox(seed=0) as sb:
         jwt = sb.credentials.jwt
         async with FinexConnection(sb.ws_url, jwt, call_timeout=5.0, reconnect_base_delay=0.01) as conn:
             events = conn.events()
