@@ -217,10 +217,16 @@ def emit_iqfinex_operations(spec: Spec) -> str:
                     example = _example_text(response["content"]["application/json"])
             op_id = op["operationId"]
             tags = op.get("tags") or [""]
+            body = op.get("requestBody", {})
+            if "$ref" in body:
+                _, body = spec.ref_target(body["$ref"], f"{pointer}/requestBody")
+            body_content = body.get("content", {}).get("application/json")
+            request_example = None if body_content is None else _example_text(body_content)
             lines.append(
                 f"    {op_id!r}: Operation(id={op_id!r}, method={method.upper()!r}, path={path!r}, "
                 f"tag={tags[0]!r}, private={bool(op.get('security'))!r}, parameters={_pyrepr(parameters)}, "
-                f"responses={{{', '.join(responses)}}}, example={example!r}),"
+                f"responses={{{', '.join(responses)}}}, example={example!r}, "
+                f"request_example={request_example!r}),"
             )
     lines += ["}", ""]
     return "\n".join(lines)

@@ -127,6 +127,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":2,"rows":[{"name":"BTC","alias":"Bitcoin","commission":0.0005,"type":"Coin","confirmations":6,"min_withdrawal":0.001,"min_deposit":0.001,"isDeposit":true,"isWithdrawal":true},{"name":"MOD","alias":"Modum","commission":10,"type":"Token","confirmations":30,"min_withdrawal":20,"min_deposit":5,"isDeposit":true,"isWithdrawal":false}]}}',
+        request_example=None,
     ),
     "getCurrency": Operation(
         id="getCurrency",
@@ -154,6 +155,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"name":"BTC","alias":"Bitcoin","commission":0.0005,"type":"Coin","confirmations":6,"min_withdrawal":0.001,"min_deposit":0.001,"isDeposit":true,"isWithdrawal":true}}',
+        request_example=None,
     ),
     "listAssets": Operation(
         id="listAssets",
@@ -172,6 +174,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":48,"rows":[{"pair":"AMCETH","right":"ETH","left":"AMC","accuracy":"8","min_volume":20000,"isTrade":true},{"pair":"BTCUSDC","right":"USDC","left":"BTC","accuracy":"2","min_volume":0.001,"isTrade":true}]}}',
+        request_example=None,
     ),
     "getAsset": Operation(
         id="getAsset",
@@ -199,6 +202,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"pair":"BTCUSDT","right":"USDT","left":"BTC","accuracy":2,"min_volume":0.001,"isTrade":true}}',
+        request_example=None,
     ),
     "listTickers": Operation(
         id="listTickers",
@@ -217,6 +221,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"AMCETH":{"bid":6e-8,"ask":4.3e-7,"bid_vol":709537.69345981,"ask_vol":572349.54539514,"buy_size":769874.36012646,"sell_size":3847032.54539514,"open":4.1e-7,"high":4.2e-7,"low":4.1e-7,"last":4.1e-7,"volume24":12714268.9632356,"percentChange":0,"timestamp":1569299394},"BATBTC":{"bid":0.00001889,"ask":0.00001953,"bid_vol":688.95836516,"ask_vol":667.03343729,"buy_size":13647.00218398,"sell_size":13675.18932869,"open":0.00002029,"high":0.00002103,"low":0.0000187,"last":0.00001955,"volume24":168288.38626289,"percentChange":-3.65,"timestamp":1569299394}}}',
+        request_example=None,
     ),
     "getTicker": Operation(
         id="getTicker",
@@ -244,6 +249,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"bid":3368.69,"ask":3376.13,"bid_vol":0.8359902,"ask_vol":3.3522075,"buy_size":144.0633642,"sell_size":29.8255086,"high":3530.87,"low":3342.87,"last":3373.18,"volume24":198.65963,"percentChange":-3.89,"timestamp":1552290919}}',
+        request_example=None,
     ),
     "getOrderBook": Operation(
         id="getOrderBook",
@@ -281,6 +287,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"buy":{"3373":[0.03,1],"3375":[0.312,1],"3376":[0.0024783,1],"3377":[0.15,1]},"sell":{"3395":[0.2297748,1],"3396":[0.015,1],"3397":[0.0896475,1],"3398":[1.2776565,2]}}}',
+        request_example=None,
     ),
     "listPublicTrades": Operation(
         id="listPublicTrades",
@@ -335,6 +342,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":134204,"rows":[{"id":752986,"type":"sell","volume":0.030548,"price":3388.65,"close_time":1544180753,"asset":"BTCUSDT"},{"id":752977,"type":"buy","volume":0.050624,"price":3388.45,"close_time":1544180720,"asset":"BTCUSDT"},{"id":752966,"type":"sell","volume":0.055038,"price":3389.29,"close_time":1544180681,"asset":"BTCUSDT"}]}}',
+        request_example=None,
     ),
     "listCandles": Operation(
         id="listCandles",
@@ -389,6 +397,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":3600,"rows":[[0.034375,0.034399,0.03428,0.034381,4.1961],[0.034322,0.034425,0.03417,0.034375,15.3358,1552378200],[0.034358,0.034358,0.0339,0.034322,30.36213,1552377900]]}}',
+        request_example=None,
     ),
     "getAccountInfo": Operation(
         id="getAccountInfo",
@@ -410,6 +419,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"id":1,"email":"test@test.com","role":1,"keylabel":"Development","isTrade":false,"isWithdrawal":false,"whitelist":"1.1.1.1,2.2.2.2"}}',
+        request_example=None,
     ),
     "getBalance": Operation(
         id="getBalance",
@@ -431,6 +441,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"BTC":{"balance":1.5,"free_balance":1.2},"BTG":{"balance":0,"free_balance":0},"ETH":{"balance":52.48052531,"free_balance":52.48052531}}}',
+        request_example=None,
     ),
     "createOrder": Operation(
         id="createOrder",
@@ -452,6 +463,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"id":304962,"asset":"ETHBTC","cmd":"sell","volume":1.245,"type":"LIMIT","price":0.03437,"original_volume":1.245,"executed_volume":0,"open_time":1552371582,"status":"active"}}',
+        request_example='{"asset":"ETHBTC","cmd":"sell","volume":1.245,"price":0.03437}',
     ),
     "cancelOrder": Operation(
         id="cancelOrder",
@@ -484,6 +496,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"id":304964,"asset":"ETHBTC","cmd":"sell","volume":1.52,"type":"LIMIT","price":0.03437,"open_time":1552460758,"original_volume":1.52,"executed_volume":0,"status":"canceled"}}',
+        request_example=None,
     ),
     "listOpenOrders": Operation(
         id="listOpenOrders",
@@ -505,6 +518,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":1,"rows":[{"id":304963,"asset":"ETHBTC","cmd":"sell","volume":1.52,"type":"LIMIT","price":0.03437,"open_time":1552460758,"original_volume":1.52,"executed_volume":0,"status":"active"}]}}',
+        request_example=None,
     ),
     "listClosedOrders": Operation(
         id="listClosedOrders",
@@ -554,6 +568,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":95,"rows":[{"id":17967862,"original_volume":5249.418,"executed_volume":5249.418,"price":0.001,"cmd":"sell","asset":"MODETH","type":"LIMIT","open_time":1552632204,"close_time":1552632205,"status":"closed"},{"id":17967861,"original_volume":5249.418,"executed_volume":5249.418,"price":0.001,"cmd":"buy","asset":"MODETH","type":"LIMIT","open_time":1552632196,"close_time":1552632205,"status":"closed"}]}}',
+        request_example=None,
     ),
     "getOrder": Operation(
         id="getOrder",
@@ -584,6 +599,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"id":17355056,"original_volume":4118.95858777,"executed_volume":4118.95858777,"price":0.0013,"cmd":"sell","asset":"MODETH","type":"LIMIT","open_time":1552117699,"close_time":1552117699,"status":"closed"}}',
+        request_example=None,
     ),
     "listOrderTrades": Operation(
         id="listOrderTrades",
@@ -643,6 +659,7 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":95,"rows":[{"id":17967861,"id_user":3,"volume":5249.418,"price":0.001,"cmd":"buy","asset":"MODETH","commission":7.874127,"commissionCurrency":"MOD","open_time":1552632196,"target_user":3,"close_time":1552632205,"order_id":17967861}]}}',
+        request_example=None,
     ),
     "listAccountTrades": Operation(
         id="listAccountTrades",
@@ -692,5 +709,6 @@ OPERATIONS: dict[str, Operation] = {
             "504": Response("504", "/components/responses/GatewayTimeout", ("application/json", "text/html")),
         },
         example='{"status":200,"data":{"count":95,"rows":[{"id":17967861,"id_user":3,"volume":5249.418,"price":0.001,"cmd":"buy","asset":"MODETH","commission":7.874127,"commissionCurrency":"MOD","open_time":1552632196,"target_user":3,"close_time":1552632205,"order_id":17967861}]}}',
+        request_example=None,
     ),
 }

@@ -33,7 +33,7 @@ class Response(NamedTuple):
 
 class Operation(NamedTuple):
     """One REST operation. ``parameters`` by name, ``$ref`` resolved; ``example`` is the JSON text of
-    the 200 response's example body (None without one)."""
+    the 200 response's example body, ``request_example`` of the JSON request body's (None without)."""
 
     id: str
     method: str  # upper case
@@ -43,6 +43,7 @@ class Operation(NamedTuple):
     parameters: dict[str, dict[str, Any]]
     responses: dict[str, Response]
     example: str | None
+    request_example: str | None
 
     def response(self, status: int) -> Response | None:
         """The response documenting ``status``: the exact code, then its ``NXX`` range, then ``default``."""

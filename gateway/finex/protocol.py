@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from gateway.normalize import Converter, Normalizer
+from gateway.normalize import Converter, Normalizer, decode_json
 from generated.finex_layouts import ENUMS, LAYOUTS
 from generated.finex_protocol import CODES, ERROR_REPLY, EVENTS
 from generated.finex_protocol import METHODS as _METHODS
@@ -56,6 +56,7 @@ __all__ = [
     "PRIVATE_STREAMS",
     "args_of",
     "codes",
+    "reply_example",
     "result_layout",
 ]
 NORMALIZER: Final = Normalizer(LAYOUTS, ENUMS)
@@ -125,6 +126,14 @@ def _payload_converter(code: str) -> Converter:
 
 
 _RESULTS: Final = {method: _slot_converter(result_layout(method)) for method in METHODS}
+
+
+def reply_example(method: str) -> Any:
+    """The normalized result of the spec's first documented reply to ``method`` (documentation)."""
+    frame = decode_json(_METHODS[method].reply_examples[0].encode())
+    return _RESULTS[method](LAYOUTS[REPLY_SCHEMAS[method]].read(frame)["result"])
+
+
 _PAYLOADS: Final = {code: _payload_converter(code) for code in EVENTS}
 
 

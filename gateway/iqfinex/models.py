@@ -19,6 +19,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 
+from gateway._decimal import canonical
+from gateway.iqfinex import shaping
+from gateway.iqfinex.requests import MARKET_PATTERN
+from gateway.normalize import decode_json
 from gateway.problems import (
     BadUpstreamResponse,
     GatewayError,
@@ -30,6 +34,7 @@ from gateway.problems import (
 )
 from gateway.schemas import DECIMAL_INPUT, Decimal, DocModels, problem_responses
 from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
+from generated.iqfinex_operations import OPERATIONS
 
 __all__ = [
     "Balance",
@@ -89,6 +94,27 @@ Candles = model(
 )
 
 
+def _order_example() -> dict[str, Any]:
+    """The spec's ``createOrder`` request example in the gateway's names, its ``type`` from the 200
+    example (the upstream infers it), amounts as canonical decimal text."""
+    operation = OPERATIONS["createOrder"]
+    assert operation.request_example is not None
+    wire = decode_json(operation.request_example.encode())
+    example: dict[str, Any] = {}
+    for item in LAYOUTS["CreateOrderRequest"].fields:
+        if item.wire not in wire:
+            continue
+        value = wire[item.wire]
+        if item.kind == "decimal":
+            value = canonical(value)
+        elif item.enum is not None:
+            value = ENUMS[item.enum][value]
+        example[item.name] = value
+        if item.name == "side":  # the gateway's own field follows the side, as in the model
+            example["type"] = shaping.example("createOrder")["type"]
+    return example
+
+
 class OrderRequest(BaseModel):
     """Body of ``POST /v1/orders`` (documentation only: the body is parsed exactly, never via float).
 
@@ -96,15 +122,18 @@ class OrderRequest(BaseModel):
     ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices → stop_limit.
     """
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"market": "ETHBTC", "side": "sell", "type": "limit", "volume": "1.245", "price": "0.03437"}
-    ]})  # fmt: skip
-    market: str = PydanticField(pattern=r"^[A-Za-z0-9]{2,20}$")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_order_example()]})
+    market: str = PydanticField(pattern=MARKET_PATTERN)
     side: Literal[tuple(dict.fromkeys(ENUMS["Side"].values()))]  # type: ignore[valid-type]
     type: Literal[tuple(dict.fromkeys(ENUMS["OrderType"].values()))] | None = None  # type: ignore[valid-type]
     volume: str = PydanticField(pattern=DECIMAL_INPUT, description="Order size, > 0.")
     price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Limit price, > 0.")
     stop_price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Activation price, > 0.")
+
+
+# The documented body's fields are the spec's CreateOrderRequest slots plus the gateway's own `type`.
+if set(OrderRequest.model_fields) != {f.name for f in LAYOUTS["CreateOrderRequest"].fields} | {"type"}:
+    raise RuntimeError("OrderRequest differs from the spec's CreateOrderRequest")  # pragma: no cover
 
 
 _ERRORS: dict[int, str] = {

@@ -36,6 +36,7 @@ from generated.iqfinex_operations import PARAMETERS as _PARAMETERS
 
 __all__ = [
     "DEFAULT",
+    "MARKET_PATTERN",
     "ORDER_TYPES",
     "PARAMETERS",
     "CandlesLimit",
@@ -67,7 +68,8 @@ ORDER_TYPES: dict[str, str] = ENUMS["OrderType"]
 _SIDES = {normalized: code for code, normalized in ENUMS["Side"].items()}
 _REQUEST = {f.name: f for f in LAYOUTS["CreateOrderRequest"].fields}
 _TYPE_FIELD = "type"  # the gateway's own request field; the upstream infers the type from the fields
-_MARKET_PATTERN = PARAMETERS["AssetPath"]["schema"]["pattern"]
+MARKET_PATTERN: str = PARAMETERS["AssetPath"]["schema"]["pattern"]
+_MARKET_PATTERN = MARKET_PATTERN
 _request_decoder = msgspec.json.Decoder(float_hook=Decimal)
 
 

@@ -25,6 +25,7 @@ from gateway.finex.models import (
     spec_slot,
     vocabulary,
 )
+from gateway.finex.protocol import reply_example
 from gateway.iqfinex.shaping import json_response
 from gateway.problems import BadUpstreamResponse
 from gateway.schemas import list_of
@@ -66,22 +67,10 @@ Config = finex_model(
     "GetConfigResult", "FinexConfig", "`{component: {scope: {key: value}}}`; secrets masked."
 )
 
-_ORDER_EXAMPLE = {
-    "market": "btcusd", "id": 97, "uuid": "6dcc2c8e-c295-11ea-b7ad-1831bf9834b0", "side": "sell",
-    "state": "open", "type": "limit", "price": "9120", "avg_price": "0", "volume": "0.25",
-    "original_volume": "0.25", "executed_volume": "0", "trades_count": 0, "created_at": 1594386563,
-    "maker_fee": "0.25", "taker_fee": "0.25", "trigger_price": None, "reject_reason": None,
-}  # fmt: skip
-_TRADE_EXAMPLE = {
-    "market": "btcusd", "id": 33, "price": "9120", "volume": "0.25", "total": "2280", "order_id": 100,
-    "order_uuid": "ab224fef-c2a2-11ea-b670-1831bf9834b0", "order_side": "buy", "taker_side": "buy",
-    "fee": "0.0005", "fee_unit": "btc", "created_at": 1594392250,
-}  # fmt: skip
-_TRANSFER_EXAMPLE = {
-    "id": 9, "user_id": "fda0dc69-7f8c-47e0-996d-e73caabc4835", "currency": "eth", "state": "confirmed",
-    "amount": "1000", "txid": "0x51a20564eaba83669460c4f45efbde9c", "block_number": 2, "remote_id": "0x12",
-    "expires_at": 1594392250, "created_at": 1594392250,
-}  # fmt: skip
+# the spec's documented replies, normalized
+_ORDER_EXAMPLE = reply_example("list_orders")[0]
+_TRADE_EXAMPLE = reply_example("list_order_trades")[0]
+_TRANSFER_EXAMPLE = reply_example("get_deposits")[0]
 
 
 def _body(schema: dict[str, Any]) -> dict[str, Any]:
