@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from generated.iqfinex_layouts import ENUMS
+from generated.iqfinex_layouts import ENUMS, LAYOUTS
 
 from ._numbers import js_text, num, parse_decimal
 from ._spec import candle_frames, page
@@ -279,6 +279,15 @@ async def get_ticker(request: Request, state: SandboxState) -> Any:
     return _ticker(state, _pair(request, state))
 
 
+_LEVEL = LAYOUTS["OrderBookLevel"]
+_CANDLE = LAYOUTS["CandleRow"]
+
+
+def _level(volume: Decimal, orders: Decimal) -> list[Any]:
+    level: list[Any] = _LEVEL.build({"volume": num(volume), "orders": int(orders)})
+    return level
+
+
 async def get_order_book(request: Request, state: SandboxState) -> Any:
     pair = _pair(request, state)
     rounding = _int(request.path_params["rounding"], "rounding", 0, 3)
@@ -288,7 +297,7 @@ async def get_order_book(request: Request, state: SandboxState) -> Any:
     for name, levels in (("buy", buy), ("sell", sell)):
         keys = list(levels)
         rng.shuffle(keys)  # the live service sends price keys in no particular order
-        sides[name] = {js_text(k): [num(levels[k][0]), int(levels[k][1])] for k in keys}
+        sides[name] = {js_text(k): _level(*levels[k]) for k in keys}
     return sides
 
 
@@ -320,9 +329,11 @@ async def list_candles(request: Request, state: SandboxState) -> Any:
     count, rows = candles(state.exchange, pair, frame, limit, offset)
     out: list[list[Any]] = []
     for c in rows:
-        row: list[Any] = [num(c.open), num(c.high), num(c.low), num(c.close), num(c.volume)]
-        if c.close_time is not None:
-            row.append(c.close_time)
+        values = {"open": c.open, "high": c.high, "low": c.low, "close": c.close, "volume": c.volume}
+        row: list[Any] = _CANDLE.build(
+            {**{k: num(v) for k, v in values.items()}, "close_time": c.close_time},
+            count=None if c.close_time is not None else _CANDLE.min_items,  # the live candle: no close
+        )
         out.append(row)
     return {"count": count, "rows": out}
 

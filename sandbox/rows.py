@@ -56,16 +56,18 @@ def slots(name: str) -> tuple[str, ...]:
 
 
 def _row(name: str, values: dict[str, Any], count: int | None = None) -> list[Any]:
-    names = _SLOTS[name] if count is None else _SLOTS[name][:count]
-    return [values[n] for n in names]
+    """The row by slot name (``Layout.build``: an unknown or missing slot name raises ``KeyError``)."""
+    row: list[Any] = LAYOUTS[name].build(values, count)
+    return row
 
 
 def _percent(fraction: Decimal) -> str:
     return plain(fraction * 100)
 
 
-def order_row(exchange: Exchange, order: Order, slots_count: int = 16) -> list[Any]:
-    """15 slots for list replies, 16 for on/ou/oc events, 17 (with the reason) for ``or``."""
+def order_row(exchange: Exchange, order: Order, slots_count: int | None = None) -> list[Any]:
+    """The first ``slots_count`` slots (all by default): list replies carry the required ones, events
+    as many as their frame says (``finex_protocol.EVENTS[code].payload_items``)."""
     market = exchange.markets[order.pair]
     values = {
         "market": market.ws_name,
