@@ -1,9 +1,9 @@
 """The Finex websocket side of the gateway: calls, drift checks, normalization, the event relay.
 
-Everything positional is read through ``generated/finex_layouts.py`` (``LAYOUTS``, ``ENUMS``) and the
-AsyncAPI document (``spec/finex.asyncapi.yaml``): which frame schema a method's reply or an event
-has, which row layout a result or an event payload holds, slot order of the argument tuples. No
-slot is addressed by a hand-written index.
+Everything positional is read through ``generated/finex_layouts.py`` (``LAYOUTS``, ``ENUMS``) and
+``generated/finex_protocol.py`` (codegen's reading of ``spec/finex.asyncapi.yaml``): which frame schema
+a method's reply or an event has, which row layout a result or an event payload holds, slot order of
+the argument tuples, the gateway's event names. No slot is addressed by a hand-written index.
 
 A list reply, e.g. ``list_orders`` (the spec's docs example)::
 
