@@ -127,3 +127,34 @@ def test_gateway_sandbox_and_harness_open_nothing_under_spec() -> None:
     assert result["statuses"] == [200, 200, 200, 200]
     assert result["harness"] == 0
     assert result["opened"] == []
+
+
+WIRE_MODULES = ["sandbox/ws.py", "sandbox/rows.py", "sandbox/rest.py", "contract/ws.py", "contract/market.py"]
+WIRE_NAMES = {"args", "frame", "target", "row", "payload", "request", "reply", "item"}
+
+
+@pytest.mark.parametrize("relative", WIRE_MODULES)
+def test_frames_and_rows_are_not_indexed_by_hand(relative: str) -> None:
+    """The sandbox and the harness read frames, args and rows by slot name (generated layouts): no
+    ``args[0]``, no ``[1, request_id, method, args]`` literal."""
+    from generated.finex_protocol import FRAME_KINDS
+
+    tree = ast.parse((ROOT / relative).read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in WIRE_NAMES
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, int)
+        ):
+            found.append(f"{relative}:{node.lineno}: {ast.unparse(node)}")
+        if (
+            isinstance(node, ast.List)
+            and len(node.elts) >= 3
+            and isinstance(node.elts[0], ast.Constant)
+            and node.elts[0].value in FRAME_KINDS.values()
+        ):
+            found.append(f"{relative}:{node.lineno}: {ast.unparse(node)[:60]}")
+    assert not found, "\n".join(found)
