@@ -6,10 +6,15 @@ negative data and its built-in checks (server errors, status codes, content type
 conformance, negative data rejected with 4xx, ...). Every response it records also goes through
 ``validate.ContractValidator`` so drift is reported with JSON path, expected schema and received value.
 
-Safety: without ``allow_trading`` createOrder and cancelOrder are excluded ("skipped (read-only)").
-With it, a ``map_case`` hook turns every generated createOrder body into the safe order of
-``market.MarketInfo`` (a negative case keeps its violation, but its otherwise valid volume and price are
-replaced) and every valid cancelOrder id into one of the harness's own orders; whatever is still
+Safety: without ``allow_trading`` only GET is ever sent: every non-GET operation is excluded
+("skipped (read-only)"), the coverage phase sends no unsupported-method probes (its
+``unexpected-methods`` list is empty), a ``filter_case`` hook drops any case that is not a GET, and a
+non-GET seen in ``after_call`` anyway is a run error. Nothing is retried (``request-retries`` 0), and
+createOrder / cancelOrder go out with ``Connection: close``, so schemathesis's resend of a request
+dropped on a reused keep-alive connection can never place an order twice. With ``allow_trading``,
+a ``map_case`` hook turns every generated createOrder body into the safe order of
+``market.MarketInfo`` (a negative case keeps its violation, but its otherwise valid volume and price
+are replaced) and every valid cancelOrder id into one of the harness's own orders; whatever is still
 open at the end is cancelled.
 """
 
@@ -26,7 +31,9 @@ import schemathesis
 from schemathesis.engine import Status, events, from_schema
 
 from ._budget import Budget
+from .hygiene import classify
 from .market import MarketInfo
+from .record import Recorder
 from .report import OperationResult, Progress
 from .validate import ContractValidator
 
@@ -51,6 +58,8 @@ class RestOptions:
     stateful_steps: int = 6
     seed: int | None = None
     phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
+    recorder: Recorder | None = None
+    operations: tuple[str, ...] = ()  # only these operationIds (empty: all)
 
 
 @dataclass
@@ -120,9 +129,15 @@ class _Runner:
         self.errors: list[str] = []
         self.stop_reason = ""
         self.stream: Any = None
+        self.methods = {op_id: method for op_id, method, _ in validator.rest_operations()}
+        self.sent_by_method: dict[str, int] = {}
+        self.called: set[str] = set()  # ids of the cases whose request went through after_call
 
     def trading(self) -> bool:
         return self.options.allow_trading and self.options.market is not None
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": self.options.api_key} if self.options.api_key else {}
 
     def config(self) -> Any:
         data: dict[str, Any] = {
@@ -131,10 +146,15 @@ class _Runner:
             "suppress-health-check": ["all"],
             "continue-on-failure": True,
             "warnings": False,
+            "request-retries": 0,
             "generation": {"max-examples": self.options.max_examples, "mode": "all", "database": "none"},
             "phases": {
                 "examples": {"enabled": "examples" in self.options.phases},
-                "coverage": {"enabled": "coverage" in self.options.phases},
+                "coverage": {
+                    "enabled": "coverage" in self.options.phases,
+                    # read-only: no PUT/POST/PATCH/DELETE/TRACE/OPTIONS probes on any path
+                    **({} if self.options.allow_trading else {"unexpected-methods": []}),
+                },
                 "fuzzing": {"enabled": "fuzzing" in self.options.phases},
                 "stateful": {
                     "enabled": "stateful" in self.options.phases,
@@ -142,17 +162,25 @@ class _Runner:
                 },
             },
             "checks": {"positive_data_acceptance": {"expected-statuses": _POSITIVE_STATUSES}},
+            # a fresh connection per order request: never resent on a dropped keep-alive connection
+            "operations": [
+                {"include-operation-id": op_id, "headers": {**self._auth(), "Connection": "close"}}
+                for op_id in sorted(TRADING_OPERATIONS)
+            ],
         }
         if self.options.seed is not None:
             data["seed"] = self.options.seed
             data["generation"]["deterministic"] = True
         if self.options.api_key:
-            data["headers"] = {"Authorization": self.options.api_key}
+            data["headers"] = self._auth()
         if self.budget.rate:
             data["rate-limit"] = f"{max(1, int(self.budget.rate))}/s"
         return schemathesis.Config.from_dict(data)
 
     # ------------------------------------------------------------------ hooks
+    def filter_case(self, context: Any, case: Any) -> bool:
+        return self.options.allow_trading or str(case.method).upper() == "GET"
+
     def map_case(self, context: Any, case: Any) -> Any:
         op_id = _operation_id(case.operation)
         market = self.options.market
@@ -169,8 +197,47 @@ class _Runner:
                 }
         return case
 
+    def _record(self, op_id: str, request: Any, response: Any) -> None:
+        method = str(request.method).upper()
+        self.sent_by_method[method] = self.sent_by_method.get(method, 0) + 1
+        if method != "GET" and not self.options.allow_trading:
+            self.errors.append(f"read-only violated: {method} {request.uri} was sent")
+        if self.options.recorder is None or response is None or method != self.methods.get(op_id):
+            return  # unsupported-method probes are judged by their own check, not replayed
+        headers = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in request.headers.items()}
+        self.options.recorder.rest(
+            op_id,
+            method,
+            str(request.uri),
+            headers,
+            request.body,
+            response.status_code,
+            str(getattr(response, "message", "") or ""),
+            dict(response.headers.items()),
+            response.content,
+        )
+
     def after_call(self, context: Any, case: Any, response: Any) -> None:
+        self.called.add(case.id)
         self.budget.count()
+        request = response.request
+        method = str(request.method).upper()
+        self.sent_by_method[method] = self.sent_by_method.get(method, 0) + 1
+        if method != "GET" and not self.options.allow_trading:
+            self.errors.append(f"read-only violated: {method} {request.url} was sent")
+        if self.options.recorder is not None and method == str(case.operation.method).upper():
+            # unsupported-method probes are judged by their own check, not replayed
+            self.options.recorder.rest(
+                _operation_id(case.operation),
+                method,
+                str(request.url),
+                dict(request.headers),
+                request.body,
+                response.status_code,
+                str(getattr(response, "message", "") or ""),
+                dict(response.headers.items()),
+                response.content,
+            )
         if _operation_id(case.operation) == "createOrder" and response.status_code == 200:
             try:
                 order_id = response.json()["data"]["id"]
@@ -187,11 +254,18 @@ class _Runner:
     def run(self) -> list[OperationResult]:
         openapi = copy.deepcopy(self.validator.openapi)  # schemathesis may annotate the dict
         schema: schemathesis.BaseSchema = schemathesis.openapi.from_dict(openapi, config=self.config())
+        excluded = set() if self.options.allow_trading else {o for o, m in self.methods.items() if m != "GET"}
         if not self.trading():
-            reason = "read-only" if not self.options.allow_trading else self.options.market_error
-            for op_id in sorted(TRADING_OPERATIONS):
-                self.results[op_id].skipped = reason
-            schema = schema.exclude(operation_id=sorted(TRADING_OPERATIONS))
+            excluded |= TRADING_OPERATIONS
+        for op_id in sorted(excluded):
+            read_only = not self.options.allow_trading
+            self.results[op_id].skipped = "read-only" if read_only else self.options.market_error
+        if self.options.operations:
+            for op_id in sorted(set(self.methods) - set(self.options.operations) - excluded):
+                self.results[op_id].skipped = "not selected (--operations)"
+                excluded.add(op_id)
+        if excluded:
+            schema = schema.exclude(operation_id=sorted(excluded))
 
         # schemathesis tags hook functions with attributes, so bound methods go in plain closures.
         def map_case(context: Any, case: Any) -> Any:
@@ -200,6 +274,10 @@ class _Runner:
         def after_call(context: Any, case: Any, response: Any) -> None:
             self.after_call(context, case, response)
 
+        def filter_case(context: Any, case: Any) -> bool:
+            return self.filter_case(context, case)
+
+        schema.hook("filter_case")(filter_case)
         schema.hook("map_case")(map_case)
         schema.hook("after_call")(after_call)
         self.stream = from_schema(schema).execute()
@@ -213,9 +291,8 @@ class _Runner:
             timer.cancel()
         if self.trading():
             self._cleanup()
-        for op_id in sorted(TRADING_OPERATIONS):
-            if self.results[op_id].skipped:
-                self.progress.result(self.results[op_id])
+        for op_id in sorted(excluded):
+            self.progress.result(self.results[op_id])
         if self.stop_reason:
             for result in self.results.values():
                 result.notes.append(f"stopped early: {self.stop_reason}")
@@ -227,7 +304,14 @@ class _Runner:
             self.stream.stop()
 
     def _event(self, event: Any) -> None:
-        if isinstance(event, events.ScenarioFinished):
+        if isinstance(event, events.PhaseFinished):
+            result = event.payload
+            payload = result.ok() if result is not None and hasattr(result, "ok") else None
+            probes = getattr(payload, "probes", None) or []
+            sent = sum(1 for probe in probes if getattr(probe, "request", None) is not None)
+            if sent:  # capability probes (GET to the base URL): no operation's answer, not validated
+                self.budget.count(sent, source="rest schemathesis capability probes")
+        elif isinstance(event, events.ScenarioFinished):
             touched = self._scenario(event.recorder)
             for op_id in touched:
                 self.progress.result(self.results[op_id], phase=event.phase.value)
@@ -254,6 +338,11 @@ class _Runner:
                 touched.append(op_id)
             response = interaction.response
             result.requests += 1
+            if case_id not in self.called:
+                # sent by a check itself (ignored_auth's requests without / with a wrong key):
+                # no after_call hook saw it, so it is counted and recorded here
+                self.budget.count(source="rest schemathesis auth checks")
+                self._record(op_id, interaction.request, response)
             if interaction.request.method.upper() != operation.method.upper():
                 continue  # an unsupported-method probe: its own check judges the answer
             if response is None:
@@ -289,7 +378,14 @@ class _Runner:
                 if request is not None:
                     status = request.response.status_code if request.response is not None else "no response"
                     text += f" [{request.request.method} {request.request.uri} → {status}]"
-                result.problem(" ".join(text.split())[:600])
+                    if request.response is not None and not str(status).startswith("2"):
+                        excerpt = request.response.content[:200].decode("utf-8", errors="replace")
+                        text += f" body: {excerpt}"
+                text = " ".join(text.split())[:600]
+                if classify(check.name) == "hygiene":
+                    result.warn(check.name, text)
+                else:
+                    result.problem(text)
         return touched
 
     def _cleanup(self) -> None:
@@ -303,11 +399,13 @@ class _Runner:
         ) as client:
             for order_id in created:
                 try:
+                    self.budget.count(source="rest order cleanup")
                     answer = client.get(f"/v1/order/{order_id}")
                     status = (
                         answer.json().get("data", {}).get("status") if answer.status_code == 200 else None
                     )
                     if status == "active":
+                        self.budget.count(source="rest order cleanup")
                         client.post(f"/v1/order/{order_id}/cancel").raise_for_status()
                         cancelled += 1
                 except (httpx.HTTPError, ValueError, AttributeError) as exc:

@@ -43,6 +43,7 @@ class Finding:
     received: str
     message: str = ""
     field: str = ""  # property name or tuple-slot title at `path`, when known
+    pattern: str = ""  # `path` with map keys and list indexes as `*` (tuple slots kept): $.data.*.bid
 
     def describe(self) -> str:
         where = f"`{self.path}`" + (f" ({self.field})" if self.field else "")
@@ -59,6 +60,10 @@ def json_path(tokens: list[str | int] | tuple[str | int, ...]) -> str:
         else:
             out += f"[{json.dumps(token)}]"
     return out
+
+
+def _text(body: bytes | str) -> str:
+    return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
 
 
 def render(value: Any) -> str:
@@ -117,6 +122,33 @@ class _Doc:
                     return None
             current, name = self.resolve(nxt)
         return current, name
+
+    def pattern(self, schema: Any, tokens: list[str | int]) -> str:
+        """The JSON path with map keys (``additionalProperties``) and list items as ``*``."""
+        current, _ = self.resolve(schema)
+        generic: list[str | int] = []
+        for token in tokens:
+            nxt: Any = None
+            if isinstance(token, int):
+                prefix = current.get("prefixItems")
+                items = current.get("items")
+                if isinstance(prefix, list) and token < len(prefix):
+                    nxt, keep = prefix[token], True
+                elif isinstance(items, list):
+                    nxt, keep = (items[token] if token < len(items) else None), True
+                else:
+                    nxt, keep = items, False
+                generic.append(token if keep else "[*]")
+            else:
+                props = current.get("properties", {})
+                if token in props:
+                    nxt = props[token]
+                    generic.append(token)
+                else:
+                    nxt = current.get("additionalProperties")
+                    generic.append("*" if isinstance(nxt, dict) else token)
+            current = self.resolve(nxt)[0] if isinstance(nxt, dict) else {}
+        return json_path(generic).replace('["[*]"]', "[*]").replace('["*"]', ".*")
 
     def describe(self, schema: Any, depth: int = 0) -> str:
         resolved, name = self.resolve(schema)
@@ -223,7 +255,7 @@ class ContractValidator:
                     operation,
                     "$",
                     f"a documented status ({documented})",
-                    f"undocumented status {status}",
+                    f"undocumented status {status}: {render(_text(body)[:200])}",
                     "undocumented status code",
                 )
             ]
@@ -329,4 +361,5 @@ class ContractValidator:
             if name and not expected.startswith(name):
                 expected = f"{name} ({expected})"
             received = render(instance)
-        return Finding("error", operation, path, expected, received, str(error.message)[:300], title)
+        pattern = doc.pattern(root, tokens)
+        return Finding("error", operation, path, expected, received, str(error.message)[:300], title, pattern)

@@ -42,6 +42,7 @@ from generated.finex_protocol import (
 
 from ._budget import Budget
 from .market import MarketInfo
+from .record import Recorder
 from .report import OperationResult, Progress
 from .validate import ContractValidator, Finding, render
 
@@ -180,6 +181,7 @@ class WsOptions:
     market: MarketInfo | None = None
     market_error: str = ""  # why no market info (trading then skipped)
     event_wait: float = 1.0  # seconds to wait for pending events (heartbeat, order events)
+    recorder: Recorder | None = None  # --record: every frame, with its direction and time
 
 
 @dataclass
@@ -204,6 +206,8 @@ class _Client:
             self.options.url, additional_headers=headers, open_timeout=self.budget.timeout, max_size=2**24
         )
         self.closed_reason = ""
+        if self.options.recorder is not None:
+            self.options.recorder.ws_open(self.options.url)
         self.reader = asyncio.create_task(self._read(self.connection))
 
     async def close(self) -> None:
@@ -220,11 +224,15 @@ class _Client:
     async def _read(self, connection: ClientConnection) -> None:
         try:
             async for raw in connection:
+                if self.options.recorder is not None:
+                    self.options.recorder.ws_frame("received", raw)
                 self._dispatch(raw)
         except ConnectionClosed:
             pass
         code = connection.close_code
         self.closed_reason = f"connection closed by the server (code {code})"
+        if self.options.recorder is not None:
+            self.options.recorder.ws_close(f"code {code}")
         for future in self.pending.values():
             if not future.done():
                 future.set_exception(ConnectionError(self.closed_reason))
@@ -279,7 +287,10 @@ class _Client:
         self.pending[request_id] = future
         try:
             request = LAYOUTS[METHODS[method].request].build({"request_id": request_id, "args": args})
-            await self.connection.send(json.dumps(request))
+            text = json.dumps(request)
+            if self.options.recorder is not None:
+                self.options.recorder.ws_frame("sent", text, {"id": request_id, "method": method})
+            await self.connection.send(text)
             return await asyncio.wait_for(future, self.budget.timeout)
         except ConnectionClosed as exc:
             raise ConnectionError(f"connection closed by the server ({exc})") from exc
@@ -329,18 +340,7 @@ class _Runner:
         schema = ERROR_REPLY if is_error else method.reply
         result.add(self.validator.check_frame(method.method, schema, frame))
         if negative and not is_error:
-            result.add(
-                [
-                    Finding(
-                        "warning",
-                        method.method,
-                        f"$[{_METHOD}]",
-                        f"the error reply to invalid args {render(args)}",
-                        render(frame),
-                        "invalid args accepted (lenient server)",
-                    )
-                ]
-            )
+            result.warn("invalid_args_accepted", f"args {render(args)} answered {render(frame)}")
         if is_error or not isinstance(frame, list) or len(frame) <= _RESULT:
             return None
         return frame[_RESULT]
