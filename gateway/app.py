@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from gateway import docs, problems
 from gateway.auth import Auth
 from gateway.drift import DriftMonitor
+from gateway.finex import event_models
 from gateway.metrics import Metrics
 from gateway.middleware import MetricsMiddleware
 from gateway.routers import account, events, finex, markets, ops, orders
@@ -94,7 +95,8 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
 
 
 def _register_problem_schema(app: FastAPI) -> None:
-    """Problem responses refer to ``#/components/schemas/Problem``; add it once to the document."""
+    """Problem responses refer to ``#/components/schemas/Problem``, the event stream to its message
+    schemas (``gateway.finex.event_models``); add them once to the document."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -102,6 +104,8 @@ def _register_problem_schema(app: FastAPI) -> None:
             document = build()
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, schema in event_models.component_schemas().items():
+                schemas.setdefault(name, schema)
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]

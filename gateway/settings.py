@@ -47,7 +47,21 @@ class Settings(BaseSettings):
     ws_idle_timeout: float = Field(default=300.0, gt=0, description="close idle upstream connections after")
     ws_max_in_flight: int = Field(default=1024, ge=1, description="pending calls per connection")
     ws_reconnect_max_delay: float = Field(default=5.0, gt=0)
-    event_buffer: int = Field(default=256, ge=1, description="events buffered per event-stream client")
+    event_buffer: int = Field(default=256, ge=1, description="events buffered per raw upstream event stream")
+    event_replay: int = Field(
+        default=1000, ge=1, description="sequenced events kept per credential for resume (Last-Event-ID)"
+    )
+    event_reconnect_base: float = Field(default=0.5, gt=0, description="event feed backoff base, seconds")
+    event_reconnect_max: float = Field(default=30.0, gt=0, description="event feed backoff cap, seconds")
+    event_reconnect_min_interval: float = Field(
+        default=1.0, ge=0, description="minimum seconds between two upstream subscription attempts"
+    )
+    event_stable_after: float = Field(
+        default=5.0, ge=0, description="a subscription that dies sooner counts as a failed attempt"
+    )
+    event_linger: float = Field(
+        default=30.0, ge=0, description="keep listening this long after the last event client left"
+    )
     heartbeat_interval: float = Field(default=15.0, gt=0)
 
     # Embedded sandbox.

@@ -42,9 +42,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 import msgspec
@@ -52,8 +51,15 @@ import orjson
 
 from gateway._decimal import DecimalError
 from gateway.drift import DriftMonitor
-from gateway.finex.connection import PRIVATE_EVENT, PUBLIC_EVENT, REPLY, FinexPool
-from gateway.finex.events import SupportsEvents
+from gateway.finex.connection import (
+    PRIVATE_EVENT,
+    PUBLIC_EVENT,
+    REPLY,
+    FinexConnection,
+    FinexPool,
+    credential_tag,
+)
+from gateway.finex.feed import EventFeed, FeedOptions
 from gateway.finex.protocol import (
     _RESULTS,
     ERROR_SCHEMA,
@@ -62,6 +68,8 @@ from gateway.finex.protocol import (
     PRIVATE_STREAMS,
     REPLY_SCHEMAS,
 )
+from gateway.finex.requests import STATE_CODES, tuple_args
+from gateway.finex.telemetry import FinexCollector
 from gateway.metrics import Metrics
 from gateway.normalize import NormalizationError, decode_json
 from gateway.problems import (
@@ -72,8 +80,10 @@ from gateway.problems import (
     UpstreamUnavailable,
 )
 from gateway.settings import Settings
+from generated.finex_layouts import LAYOUTS
 
 __all__ = [
+    "BalanceSource",
     "FinexClient",
     "open_finex",
 ]
@@ -84,13 +94,11 @@ UPSTREAM: Final = "finex"
 
 
 # ------------------------------------------------------------------------------------ the client
-@dataclass
-class _Subscription:
-    """Clients of one credential's private event subscription (subscribed upstream once)."""
+BalanceSource = Callable[[], Awaitable[Any]]
+"""Fetches the balances of the account behind a credential (for snapshots), when the gateway knows one."""
 
-    clients: int = 0
-    connection: object | None = None
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+MAX_FEEDS: Final = 256
+"""Event feeds kept per gateway (idle ones are forgotten oldest first beyond this)."""
 
 
 class FinexClient:
@@ -102,8 +110,17 @@ class FinexClient:
         self._settings = settings
         self._metrics = metrics
         self._drift = drift
-        self._subscriptions: dict[str | None, _Subscription] = {}
+        self._feeds: dict[str | None, EventFeed] = {}
         self._unknown: set[tuple[int, str]] = set()
+        self._feed_options = FeedOptions(
+            replay=settings.event_replay,
+            backoff_base=settings.event_reconnect_base,
+            backoff_cap=settings.event_reconnect_max,
+            min_interval=settings.event_reconnect_min_interval,
+            stable_after=settings.event_stable_after,
+            linger=settings.event_linger,
+        )
+        metrics.registry.register(FinexCollector(self))
 
     @classmethod
     def create(cls, url: str, settings: Settings, metrics: Metrics, drift: DriftMonitor) -> FinexClient:
@@ -114,6 +131,8 @@ class FinexClient:
         return client
 
     async def aclose(self) -> None:
+        feeds, self._feeds = list(self._feeds.values()), {}
+        await asyncio.gather(*(feed.close() for feed in feeds), return_exceptions=True)
         await self.pool.close()
 
     # -- drift -------------------------------------------------------------------------------------
@@ -179,30 +198,60 @@ class FinexClient:
             self._metrics.upstream_errors.labels(UPSTREAM, method, "malformed").inc()
             raise BadUpstreamResponse(f"the upstream {method} result is not JSON") from None
 
-    # -- events ------------------------------------------------------------------------------------
+    # -- events ----------------------------------------------------------------------------------
+    @property
+    def feeds(self) -> list[EventFeed]:
+        return list(self._feeds.values())
+
+    def _feed(self, jwt: str | None, balances: BalanceSource | None) -> EventFeed:
+        feed = self._feeds.get(jwt)
+        if feed is not None and not feed.closed:
+            return feed
+        if len(self._feeds) >= MAX_FEEDS:
+            for key, other in list(self._feeds.items()):
+                if other.clients == 0 and not other.running and len(self._feeds) >= MAX_FEEDS:
+                    del self._feeds[key]
+
+        async def snapshot() -> dict[str, Any]:
+            return await self._snapshot(jwt, balances)
+
+        async def subscribe(connection: FinexConnection) -> object:
+            return await connection.call("subscribe", (PRIVATE_SCOPE, list(PRIVATE_STREAMS)))
+
+        feed = EventFeed(
+            credential_tag(jwt), lambda: self.pool.get(jwt), subscribe, snapshot, self._feed_options
+        )
+        self._feeds[jwt] = feed
+        return feed
+
+    async def _snapshot(self, jwt: str | None, balances: BalanceSource | None) -> dict[str, Any]:
+        """The state a client reconciles from: every open order (``list_orders``, all markets, state
+        open) and, when the gateway knows the account's Iqfinex API key, its balances (REST; the Finex
+        API has no balance method)."""
+        values = {"market": "", "page": 0, "limit": 0, "state": STATE_CODES["open"]}
+        orders = await self.call(jwt, "list_orders", tuple_args(LAYOUTS["ListOrdersArgs"], values))
+        balance_rows = None
+        if balances is not None:
+            balance_rows = await balances()
+        return {
+            "orders": orders,
+            "balances": balance_rows,
+            "taken_at": int(time.time()),
+        }
+
     @asynccontextmanager
-    async def events(self, jwt: str | None) -> AsyncIterator[SupportsEvents]:
-        """One client's bounded event stream (``settings.event_buffer``, drop-oldest) on the credential's
-        connection, subscribed upstream to the private streams once for all of that credential's
-        clients. Raises the upstream's error when the subscription fails."""
-        connection = self.pool.get(jwt)
-        stream = connection.events(self._settings.event_buffer)
-        entry = self._subscriptions.setdefault(jwt, _Subscription())
-        entry.clients += 1
+    async def events(
+        self, jwt: str | None, balances: BalanceSource | None = None
+    ) -> AsyncIterator[EventFeed]:
+        """The credential's :class:`EventFeed`, joined for as long as the context lasts (one upstream
+        subscription for all of the credential's clients, kept alive while any is connected). Raises
+        ``UpstreamRejected`` when the upstream refuses the credentials."""
+        feed = self._feed(jwt, balances)
+        await feed.join()
         try:
-            async with entry.lock:
-                if entry.connection is not connection or connection.closed:
-                    await connection.subscribe(PRIVATE_SCOPE, PRIVATE_STREAMS)
-                    entry.connection = connection
-            yield stream
+            yield feed
         finally:
-            stream.close()
-            entry.clients -= 1
-            if entry.clients == 0:
-                # Last client gone: stop re-subscribing so the connection can idle out.
-                if self._subscriptions.get(jwt) is entry:
-                    del self._subscriptions[jwt]
-                connection.forget_subscriptions()
+            feed.leave()
 
 
 async def open_finex(

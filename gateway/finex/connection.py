@@ -82,6 +82,7 @@ __all__ = [
     "FinexEvent",
     "FinexPool",
     "FrameHook",
+    "LinkListener",
     "credential_tag",
 ]
 
@@ -106,6 +107,8 @@ class FinexEvent(msgspec.Struct, frozen=True):
 
 
 EventListener = Callable[[FinexEvent], object]
+LinkListener = Callable[[str], object]
+"""Called with a short reason whenever a socket of the connection closes (drop, idle close, shutdown)."""
 FrameHook = Callable[[int, str, bytes], object]
 
 
@@ -292,6 +295,7 @@ class FinexConnection:
         self._last_activity = time.monotonic()
         self._idle_timer: asyncio.TimerHandle | None = None
         self._listeners: list[EventListener] = []
+        self._link_listeners: list[LinkListener] = []
         self._streams: set[EventStream] = set()
         self._subscriptions: dict[str, list[str]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -437,6 +441,15 @@ class FinexConnection:
         with contextlib.suppress(ValueError):
             self._listeners.remove(listener)
         self._touch()
+
+    def add_link_listener(self, listener: LinkListener) -> None:
+        """Call ``listener(reason)`` whenever a socket of this connection is lost (the event feed uses it
+        to notice that its upstream subscription is gone)."""
+        self._link_listeners.append(listener)
+
+    def remove_link_listener(self, listener: LinkListener) -> None:
+        with contextlib.suppress(ValueError):
+            self._link_listeners.remove(listener)
 
     def events(self, maxsize: int | None = None) -> EventStream:
         """A new :class:`EventStream` (buffer ``maxsize``, default ``event_buffer``, drop-oldest)."""
@@ -676,6 +689,11 @@ class FinexConnection:
                 future.set_exception(
                     UpstreamUnavailable("the upstream websocket closed with the call in flight; not retried")
                 )
+        for listener in tuple(self._link_listeners):
+            try:
+                listener(reason)
+            except Exception:
+                log.exception("finex link listener failed (%s)", self.tag)
         if not self._closed and self._subscriptions and self._reconnector is None:
             self._reconnector = self._spawn(self._reconnect_in_background(), "finex-reconnect")
 
