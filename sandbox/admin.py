@@ -6,8 +6,9 @@
 ``POST /__sandbox/reset``   fresh seeded state (orders, trades, balances, clock, counters); faults stay
 ``GET /__sandbox/credentials`` demo API keys (trading, read-only, expired, whitelisted) and a JWT
 ``POST /__sandbox/clock``   ``{"advance": seconds}`` moves the simulated clock forward
+``POST /__sandbox/ws/disconnect`` close every websocket connection now (an upstream drop)
 ``GET /__sandbox/stats``    ``{"rest": {operationId: n}, "ws": {method: n}, "ws_connections": n,
-                            "ws_frames_sent": n}``
+                            "ws_refused": n, "ws_frames_sent": n}`` (connections: accepted handshakes)
 =========================== ===========================================================
 """
 
@@ -79,9 +80,15 @@ async def stats(request: Request) -> JSONResponse:
             "rest": dict(state.rest_counts),
             "ws": dict(state.ws_counts),
             "ws_connections": state.ws_connections,
+            "ws_refused": state.ws_refused,
             "ws_frames_sent": state.ws_frames_sent,
         }
     )
+
+
+async def ws_disconnect(request: Request) -> JSONResponse:
+    closed = await request.app.state.hub.disconnect_all()
+    return JSONResponse({"closed": closed})
 
 
 def routes() -> list[Route]:
@@ -92,4 +99,5 @@ def routes() -> list[Route]:
         Route("/__sandbox/credentials", credentials, methods=["GET"]),
         Route("/__sandbox/clock", clock, methods=["POST"]),
         Route("/__sandbox/stats", stats, methods=["GET"]),
+        Route("/__sandbox/ws/disconnect", ws_disconnect, methods=["POST"]),
     ]

@@ -102,6 +102,7 @@ class EmbeddedSandbox:
             "rest": dict(state.rest_counts),
             "ws": dict(state.ws_counts),
             "ws_connections": state.ws_connections,
+            "ws_refused": state.ws_refused,
             "ws_frames_sent": state.ws_frames_sent,
         }
 
@@ -123,9 +124,11 @@ class EmbeddedSandbox:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
+        """Serve on 127.0.0.1: a free port the first time, the same port again after :meth:`stop` (state,
+        orders and faults survive a stop/start: an upstream outage, not a new exchange)."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on", ws="websockets-sansio")
         server = uvicorn.Server(config)

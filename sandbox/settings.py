@@ -10,6 +10,7 @@
 ``truncated_rate``    share of REST answers whose JSON body is cut in the middle
 ``ws_disconnect_after`` close each websocket after answering this many request frames
 ``ws_drop_rate``      share of websocket replies silently dropped (``ws_drop_methods`` limits it)
+``ws_refuse``         answer every websocket handshake with HTTP 503 (an unreachable upstream)
 ``drift``             wrong types in documented fields (ticker ``bid`` "n/a", event order rows
                       missing their last slot) and an undocumented 500 (``GET /v1/currencies``
                       answers 500 with a body that is not the Error shape), so a contract
@@ -46,6 +47,7 @@ class Faults:
     ws_disconnect_after: int | None = None
     ws_drop_rate: float = 0.0
     ws_drop_methods: list[str] | None = None
+    ws_refuse: bool = False
     drift: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -81,6 +83,8 @@ class Faults:
             raise ValueError("ws_drop_methods must be a list of method names or null")
         if not isinstance(result.drift, bool):
             raise ValueError("drift must be a boolean")
+        if not isinstance(result.ws_refuse, bool):
+            raise ValueError("ws_refuse must be a boolean")
         return result
 
 

@@ -63,6 +63,7 @@ class SandboxState:
         self.rest_counts: Counter[str] = Counter()
         self.ws_counts: Counter[str] = Counter()
         self.ws_connections = 0
+        self.ws_refused = 0
         self.ws_frames_sent = 0
 
     def reset(self) -> None:

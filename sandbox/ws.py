@@ -7,6 +7,7 @@ Frames: request ``[1, id, method, args]`` → reply ``[2, id, method, result]`` 
 ``tr`` (trade rows), ``bu`` (``[[currency, available, locked], ...]``).
 
 Faults: ``ws_disconnect_after`` (the connection answers that many requests, then closes on the next),
+``ws_refuse`` (handshakes answered 503), ``POST /__sandbox/ws/disconnect`` (close every connection now),
 ``ws_drop_rate``/``ws_drop_methods`` (replies silently dropped), ``latency_ms``, and ``drift`` (event
 order rows lose their last slot).
 
@@ -124,6 +125,14 @@ class Hub:
             self._deliver(events)
         else:
             loop.call_soon_threadsafe(self._deliver, events)
+
+    async def disconnect_all(self, code: int = 1011) -> int:
+        """Close every websocket connection (fault injection: an upstream drop); returns how many."""
+        connections = list(self.connections)
+        for connection in connections:
+            with contextlib.suppress(Exception):
+                await connection.websocket.close(code=code)
+        return len(connections)
 
     def _deliver(self, events: list[Event]) -> None:
         exchange = self.state.exchange
@@ -434,6 +443,10 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         account = state.keys.account_for_jwt(websocket.headers.get("authorization"), state.clock.now())
     except ValueError as exc:
         await websocket.send_denial_response(Response(f"invalid token: {exc}", status_code=401))
+        return
+    if state.faults.ws_refuse:
+        state.ws_refused += 1
+        await websocket.send_denial_response(Response("refused (fault ws_refuse)", status_code=503))
         return
     if hub.loop is None:
         hub.loop = asyncio.get_running_loop()

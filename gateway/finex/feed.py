@@ -407,10 +407,9 @@ class EventFeed:
     async def _run(self) -> None:
         try:
             while not self.closed and self.clients > 0:
-                delay = self._backoff.delay(time.monotonic())
-                while delay > 0 and self.clients > 0 and not self.closed:
-                    await self._wait_signal(delay)
-                    delay = self._backoff.delay(time.monotonic())
+                deadline = time.monotonic() + self._backoff.delay(time.monotonic())  # jitter drawn once
+                while (remaining := deadline - time.monotonic()) > 0 and self.clients > 0 and not self.closed:
+                    await self._wait_signal(remaining)
                 if self.clients <= 0 or self.closed:
                     break
                 if not await self._attempt():

@@ -22,7 +22,7 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     operation_id="readyz",
-    summary="Readiness: the upstreams are reachable",
+    summary="Readiness: the upstreams are reachable (and the state of each credential's event stream)",
     responses={503: {"description": "An upstream is not reachable", "content": {"application/json": {}}}},
 )
 async def readyz(state: State, response: Response) -> dict[str, Any]:
@@ -39,7 +39,9 @@ async def readyz(state: State, response: Response) -> dict[str, Any]:
             checks[name] = f"unreachable: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
     response.status_code = 200 if ready else 503
-    return {"status": "ready" if ready else "not ready", "upstreams": checks}
+    # Event feeds (one per credential with clients, or lately had): their state, for operators.
+    streams = [feed.status() for feed in state.finex.feeds] if state.finex is not None else []
+    return {"status": "ready" if ready else "not ready", "upstreams": checks, "event_streams": streams}
 
 
 @router.get("/metrics", operation_id="metrics", summary="Prometheus metrics", response_class=Response)
