@@ -394,7 +394,7 @@ class EventFeed:
             self._pending_gap = _PendingGap("upstream_disconnected", self.head, time.time())
         self._subscribed = False
         if self._task is not None:
-            self._set_state(RECONNECTING)
+            self._set_state(RECONNECTING if self._ever_connected else CONNECTING)
         self._signal.set()
         log.warning("event feed %s lost its upstream socket: %s", self.tag, reason)
 

@@ -20,8 +20,10 @@ import orjson
 import pytest
 from websockets.asyncio.client import connect
 
+from gateway.app import create_app
 from gateway.finex.feed import Backoff
 from sandbox import EmbeddedSandbox
+from tests.gateway.conftest import gateway_settings, serve
 from tests.gateway.test_events import running_gateway
 
 pytestmark = pytest.mark.timeout(90)
@@ -304,30 +306,32 @@ async def test_resume_older_than_the_buffer_or_unknown_gets_gap_and_snapshot(ups
 
 
 async def test_slow_client_overflow_gets_gap_and_snapshot_others_unaffected(upstream: EmbeddedSandbox) -> None:
-    async with gateway(upstream, **FAST, event_replay=4) as (base, http):
-        fast = start_ws(base)
-        await fast.wait_for(lambda c: bool(c.events("snapshot")))
-        # A client that does not read while 10 orders make ≥ 20 events, more than the buffer holds.
-        async with connect(f"ws://{base}/v1/events/ws", max_queue=1) as slow:
-            snapshot = orjson.loads(await asyncio.wait_for(slow.recv(), 10))
-            assert snapshot["event"] == "snapshot"
-            transport = slow.transport
-            transport.pause_reading()
-            placed = [await place(http) for _ in range(10)]
-            await fast.wait_for(lambda c: set(placed) <= c.created())
-            transport.resume_reading()
-            seen: list[dict[str, Any]] = []
-            async with asyncio.timeout(20):
-                while not any(m["event"] == "snapshot" for m in seen[1:]) or seen[-1]["event"] == "gap":
-                    seen.append(orjson.loads(await slow.recv()))
-            gap = next(m for m in seen if m["event"] == "gap")
-            assert gap["data"]["reason"] == "overflow"
-            assert gap["data"]["missed_from_id"] <= gap["data"]["missed_to_id"]
-            ids = [m["id"] for m in seen if "id" in m]
-            assert ids == sorted(set(ids))
-        await stop(fast)
-        assert_in_order(fast)
-        assert not fast.events("gap")
+    """A client that stops reading (here: a feed consumer not pulled while 5 orders make ≥ 10 events,
+    more than the buffer of 4 holds) gets a gap and a fresh snapshot when it reads again; a client that
+    kept reading lost nothing."""
+    app = create_app(gateway_settings(**FAST, event_replay=4), sandbox=upstream)
+    async with serve(app) as http:
+        finex, jwt = app.state.gateway.finex, upstream.credentials.jwt
+        async with finex.events(jwt) as feed, finex.events(jwt) as same:
+            assert feed is same
+            slow = feed.messages(None, 5.0)
+            fast = feed.messages(None, 5.0)
+            assert (await anext(slow)).event == "snapshot"
+            assert (await anext(fast)).event == "snapshot"
+            start = feed.head
+            for _ in range(5):
+                assert (await http.post("/v1/orders", json=REST_ORDER)).status_code == 200
+                async with asyncio.timeout(10):
+                    while feed.head < start + 2:  # order.created and balance
+                        assert (await anext(fast)).event != "gap"
+                start = feed.head
+            gap, snapshot = await anext(slow), await anext(slow)
+            assert (gap.event, gap.data["reason"]) == ("gap", "overflow")
+            assert gap.data["missed_from_id"] <= gap.data["missed_to_id"] == snapshot.id
+            assert snapshot.event == "snapshot" and len(snapshot.data["orders"]) >= 5
+            assert feed.skipped >= 5
+            await slow.aclose()
+            await fast.aclose()
 
 
 # ------------------------------------------------------------------------------------ the storm
