@@ -231,7 +231,9 @@ async def test_gap_and_snapshot_after_each_outage_then_live_events(upstream: Emb
             await until(down)
             await asyncio.to_thread(upstream.start)
             for client, before in zip(clients, gaps_before, strict=True):
-                await client.wait_for(lambda c, n=before: len(c.events("gap")) > n and c.messages[-1]["event"] != "gap")
+                await client.wait_for(
+                    lambda c, n=before: len(c.events("gap")) > n and c.messages[-1]["event"] != "gap"
+                )
                 assert client.messages[-1]["event"] == "snapshot" or client.events("snapshot")
             again = await place(http)
             for client in clients:
@@ -247,7 +249,9 @@ async def test_gap_and_snapshot_after_each_outage_then_live_events(upstream: Emb
                 assert gap["data"]["after_id"] is not None and gap["data"]["since"] <= gap["data"]["until"]
         # The feed's own gaps and snapshots are sequenced: both clients saw the same ones with the same ids.
         common = max(sse.sequenced[0]["id"], ws.sequenced[0]["id"])
-        assert [m for m in sse.sequenced if m["id"] >= common] == [m for m in ws.sequenced if m["id"] >= common]
+        assert [m for m in sse.sequenced if m["id"] >= common] == [
+            m for m in ws.sequenced if m["id"] >= common
+        ]
 
 
 # ------------------------------------------------------------------------------------ resume
@@ -268,7 +272,11 @@ async def test_resume_returns_exactly_the_missed_events(upstream: EmbeddedSandbo
             expected = [m for m in keeper.sequenced if m["id"] > last_id]
             assert expected
 
-            resumed = [start_sse(base, last_id), start_sse(base, last_id, query=True), start_ws(base, last_id)]
+            resumed = [
+                start_sse(base, last_id),
+                start_sse(base, last_id, query=True),
+                start_ws(base, last_id),
+            ]
             for client in resumed:
                 await client.wait_for(lambda c: len(c.sequenced) >= len(expected))
             newer = await place(http)
@@ -283,7 +291,9 @@ async def test_resume_returns_exactly_the_missed_events(upstream: EmbeddedSandbo
             await stop(keeper, *locals().get("resumed", []))
 
 
-async def test_resume_older_than_the_buffer_or_unknown_gets_gap_and_snapshot(upstream: EmbeddedSandbox) -> None:
+async def test_resume_older_than_the_buffer_or_unknown_gets_gap_and_snapshot(
+    upstream: EmbeddedSandbox,
+) -> None:
     async with gateway(upstream, **FAST, event_replay=3) as (base, http):
         keeper = start_ws(base)
         try:
@@ -305,7 +315,9 @@ async def test_resume_older_than_the_buffer_or_unknown_gets_gap_and_snapshot(ups
             await stop(keeper)
 
 
-async def test_slow_client_overflow_gets_gap_and_snapshot_others_unaffected(upstream: EmbeddedSandbox) -> None:
+async def test_slow_client_overflow_gets_gap_and_snapshot_others_unaffected(
+    upstream: EmbeddedSandbox,
+) -> None:
     """A client that stops reading (here: a feed consumer not pulled while 5 orders make ≥ 10 events,
     more than the buffer of 4 holds) gets a gap and a fresh snapshot when it reads again; a client that
     kept reading lost nothing."""
@@ -386,7 +398,9 @@ def test_backoff_is_capped_full_jitter_with_a_floor() -> None:
 
 
 # ------------------------------------------------------------------------------------ fan-out
-async def test_fifty_sse_and_fifty_websocket_clients_get_identical_sequences(upstream: EmbeddedSandbox) -> None:
+async def test_fifty_sse_and_fifty_websocket_clients_get_identical_sequences(
+    upstream: EmbeddedSandbox,
+) -> None:
     admin = httpx.AsyncClient(base_url=upstream.base_url, timeout=10)
     async with admin, gateway(upstream, **FAST, event_replay=2000) as (base, http):
         clients = [start_sse(base) for _ in range(50)] + [start_ws(base) for _ in range(50)]

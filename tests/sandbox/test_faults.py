@@ -81,6 +81,30 @@ async def test_ws_disconnect_after_n_frames(sandbox: EmbeddedSandbox) -> None:
             await client.reply(3)
 
 
+async def test_ws_refuse_and_disconnect_everyone(sandbox: EmbeddedSandbox) -> None:
+    async with websockets.connect(sandbox.ws_url) as connection:
+        closed = (await asyncio.to_thread(httpx.post, f"{sandbox.base_url}/__sandbox/ws/disconnect")).json()
+        assert closed["closed"] == 1
+        with pytest.raises(websockets.exceptions.ConnectionClosed):
+            await asyncio.wait_for(connection.recv(), 5)
+    sandbox.set_faults(ws_refuse=True)
+    with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+        async with websockets.connect(sandbox.ws_url):
+            pass
+    assert refused.value.response.status_code == 503
+    assert sandbox.stats()["ws_refused"] == 1
+
+
+def test_restart_on_the_same_port_keeps_the_state(sandbox: EmbeddedSandbox) -> None:
+    port, jwt = sandbox.port, sandbox.credentials.jwt
+    sandbox.stop()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{sandbox.base_url}/v1/currencies")
+    sandbox.start()
+    assert sandbox.port == port and sandbox.credentials.jwt == jwt
+    assert httpx.get(f"{sandbox.base_url}/v1/currencies").status_code == 200
+
+
 async def test_ws_dropped_replies_only_for_given_methods(sandbox: EmbeddedSandbox) -> None:
     sandbox.set_faults(ws_drop_rate=1.0, ws_drop_methods=["create_order"])
     headers = {"Authorization": f"Bearer {sandbox.credentials.jwt}"}
