@@ -101,7 +101,8 @@ def test_restart_on_the_same_port_keeps_the_state(sandbox: EmbeddedSandbox) -> N
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{sandbox.base_url}/v1/currencies")
     sandbox.start()
-    assert sandbox.port == port and sandbox.credentials.jwt == jwt
+    assert sandbox.port == port
+    assert sandbox.credentials.jwt == jwt
     assert httpx.get(f"{sandbox.base_url}/v1/currencies").status_code == 200
 
 
