@@ -34,7 +34,7 @@ Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"ev
     bu        balance            list of ``{currency, available, locked}``
     sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
                                  gateway generates one because the upstream was silent)
-    —         overflow           ``{"dropped": n}``: this client's buffer dropped its n oldest events
+    —         gap, snapshot      see :mod:`gateway.finex.feed` (sequence ids, replay, reconciliation)
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Finex websocket side of the gateway: calls, drift checks, normalization, the event relay.
+"""The Finex websocket side of the gateway: calls, drift checks, normalization of events.
 
 Everything positional is read through ``generated/finex_layouts.py`` (``LAYOUTS``, ``ENUMS``) and
 ``generated/finex_protocol.py`` (codegen's reading of ``spec/finex.asyncapi.yaml``): which frame schema
@@ -34,16 +34,14 @@ Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"ev
     bu        balance            list of ``{currency, available, locked}``
     sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
                                  gateway generates one because the upstream was silent)
-    —         overflow           ``{"dropped": n}``: this client's buffer dropped its n oldest events
+    —         gap, snapshot      see :mod:`gateway.finex.feed` (sequence ids, replay, reconciliation)
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import msgspec
 
@@ -54,16 +52,13 @@ from gateway.normalize import NormalizationError, decode_json
 
 __all__ = [
     "EVENT_NAMES",
-    "SupportsEvents",
     "event_message",
     "heartbeat_message",
-    "relay",
 ]
 
 log = logging.getLogger("gateway.finex")
 
 HEARTBEAT: Final = "heartbeat"
-OVERFLOW: Final = "overflow"
 
 
 # ------------------------------------------------------------------------------------ events
@@ -88,42 +83,3 @@ def event_message(event: FinexEvent) -> dict[str, Any] | None:
     if name == HEARTBEAT:
         data = {**data[_HEARTBEAT_SLOT], "source": "upstream"}
     return {"event": name, "data": data}
-
-
-class SupportsEvents(Protocol):
-    """What :func:`relay` reads: an async iterator of events counting what its buffer dropped."""
-
-    dropped: int
-
-    def __aiter__(self) -> AsyncIterator[FinexEvent]: ...
-
-    async def __anext__(self) -> FinexEvent: ...
-
-
-async def relay(stream: SupportsEvents, heartbeat_interval: float) -> AsyncIterator[dict[str, Any]]:
-    """Normalized messages of one client's event stream, ending when the stream ends.
-
-    A heartbeat is generated whenever nothing came for ``heartbeat_interval`` seconds; when the
-    client's buffer dropped events (drop-oldest), an ``overflow`` notice with the count comes before
-    the next event.
-    """
-    reported = 0
-    while True:
-        try:
-            async with asyncio.timeout(heartbeat_interval):
-                event = await anext(stream)
-        except TimeoutError:
-            yield heartbeat_message()
-            continue
-        except StopAsyncIteration:
-            return
-        if stream.dropped > reported:
-            yield {"event": OVERFLOW, "data": {"dropped": stream.dropped - reported}}
-            reported = stream.dropped
-        try:
-            message = event_message(event)
-        except NormalizationError as exc:  # drift already counted by the frame hook
-            log.warning("finex event %s cannot be normalized, skipped: %s", event.name, exc)
-            continue
-        if message is not None:
-            yield message

@@ -239,8 +239,25 @@ async def test_gap_and_snapshot_after_each_outage_then_live_events(upstream: Emb
             again = await place(http)
             for client in clients:
                 await client.wait_for(lambda c: again in c.created())
+            metrics = (await http.get("/metrics")).text
+            readyz = (await http.get("/readyz")).json()
         finally:
             await stop(*clients)
+        # The connection counters and the feed's state are exported; no credential anywhere.
+        (status,) = readyz["event_streams"]
+        assert status["state"] == "connected"
+        label = f'credential="{status["credential"]}"'
+        reconnects = [
+            line
+            for line in metrics.splitlines()
+            if line.startswith("gateway_finex_reconnects_total{" + label)
+        ]
+        assert float(reconnects[0].rsplit(" ", 1)[1]) >= 2
+        for name in ("late_replies_total", "dropped_events_total", "connect_failures_total"):
+            assert f"gateway_finex_{name}{{{label}}}" in metrics
+        assert f'gateway_event_gaps_total{{{label},reason="upstream_disconnected"}} 2.0' in metrics
+        assert f"gateway_event_stream_connected{{{label}}} 1.0" in metrics
+        assert upstream.credentials.jwt not in metrics + str(readyz)
         sse, ws = clients
         for client in clients:
             assert_in_order(client)

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-import msgspec
 import orjson
 import pytest
 import uvicorn
@@ -21,8 +20,6 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from gateway.app import create_app
-from gateway.finex.connection import FinexEvent
-from gateway.finex.events import relay
 from sandbox import EmbeddedSandbox
 from tests.gateway.conftest import gateway_settings
 
@@ -163,7 +160,7 @@ async def test_every_event_kind_over_websocket_and_sse(beating_sandbox: Embedded
         balance = collector.named("balance")[0]
         assert set(balance[0]) == {"currency", "available", "locked"}
         assert isinstance(collector.named("heartbeat")[0]["hb"], int)
-        assert not collector.named("overflow")
+        assert not collector.named("gap")
     # One upstream subscription for both clients of the credential.
     assert beating_sandbox.stats()["ws"]["subscribe"] == 1
 
@@ -188,7 +185,7 @@ async def test_gateway_heartbeat_when_the_upstream_is_silent(sandbox: EmbeddedSa
 
 async def test_slow_client_does_not_block_others(beating_sandbox: EmbeddedSandbox) -> None:
     beating_sandbox.reset()
-    async with running_gateway(beating_sandbox, event_buffer=2) as base:
+    async with running_gateway(beating_sandbox) as base:
         fast, ready = Collector(), asyncio.Event()
         task = asyncio.create_task(ws_client(base, fast, ready))
         # A client that never reads.
@@ -218,43 +215,3 @@ async def test_websocket_refuses_missing_credentials(sandbox: EmbeddedSandbox) -
             assert error["data"]["status"] == 401
         async with httpx.AsyncClient(base_url=f"http://{base}") as http:
             assert (await http.get("/v1/events")).status_code == 401
-
-
-# ------------------------------------------------------------------------------------ relay
-class FakeStream:
-    """An event stream whose buffer "dropped" events, as a slow client's would."""
-
-    def __init__(self, events: list[tuple[FinexEvent, int]]) -> None:
-        self._events = iter(events)
-        self.dropped = 0
-
-    def __aiter__(self) -> FakeStream:
-        return self
-
-    async def __anext__(self) -> FinexEvent:
-        try:
-            event, dropped = next(self._events)
-        except StopIteration:
-            raise StopAsyncIteration from None
-        self.dropped = dropped
-        return event
-
-
-def event(name: str, payload: Any) -> FinexEvent:
-    raw = msgspec.json.encode(payload)
-    return FinexEvent(4, name, msgspec.Raw(raw), b"")
-
-
-async def test_relay_reports_overflow_and_skips_unknown() -> None:
-    balance = event("bu", [["btc", "1.50", "0"]])
-    stream = FakeStream(
-        [(balance, 0), (event("xx", []), 0), (balance, 3), (event("bu", "bad"), 3), (balance, 4)]
-    )
-    messages = [m async for m in relay(stream, 5.0)]
-    assert messages == [
-        {"event": "balance", "data": [{"currency": "btc", "available": "1.5", "locked": "0"}]},
-        {"event": "overflow", "data": {"dropped": 3}},
-        {"event": "balance", "data": [{"currency": "btc", "available": "1.5", "locked": "0"}]},
-        {"event": "overflow", "data": {"dropped": 1}},
-        {"event": "balance", "data": [{"currency": "btc", "available": "1.5", "locked": "0"}]},
-    ]
