@@ -14,6 +14,15 @@ from .candles import Candles
 from .config import Config
 from .currency import Currency
 from .currency_list import CurrencyList
+from .event_balance import EventBalance
+from .event_error import EventError
+from .event_gap import EventGap
+from .event_heartbeat import EventHeartbeat
+from .event_order import EventOrder
+from .event_order_event import EventOrderEvent
+from .event_snapshot import EventSnapshot
+from .event_trade import EventTrade
+from .finex_balance import FinexBalance
 from .finex_bulk_outcome import FinexBulkOutcome
 from .finex_cancel_target import FinexCancelTarget
 from .finex_config import FinexConfig
@@ -35,7 +44,11 @@ from .finex_trade import FinexTrade
 from .finex_trade_order_side import FinexTradeOrderSide
 from .finex_trade_taker_side import FinexTradeTakerSide
 from .finex_transfer import FinexTransfer
+from .gap_data import GapData
+from .gap_data_reason import GapDataReason
 from .get_order_book_rounding import GetOrderBookRounding
+from .heartbeat_data import HeartbeatData
+from .heartbeat_data_source import HeartbeatDataSource
 from .list_account_trades_sort import ListAccountTradesSort
 from .list_candles_frame import ListCandlesFrame
 from .list_closed_orders_sort import ListClosedOrdersSort
@@ -57,6 +70,10 @@ from .public_trade_list import PublicTradeList
 from .public_trade_side import PublicTradeSide
 from .response_healthz import ResponseHealthz
 from .response_readyz import ResponseReadyz
+from .snapshot_balance import SnapshotBalance
+from .snapshot_data import SnapshotData
+from .stream_events_response_200 import StreamEventsResponse200
+from .stream_events_response_200_event import StreamEventsResponse200Event
 
 __all__ = (
     "AccountInfo",
@@ -72,6 +89,15 @@ __all__ = (
     "Config",
     "Currency",
     "CurrencyList",
+    "EventBalance",
+    "EventError",
+    "EventGap",
+    "EventHeartbeat",
+    "EventOrder",
+    "EventOrderEvent",
+    "EventSnapshot",
+    "EventTrade",
+    "FinexBalance",
     "FinexBulkOutcome",
     "FinexCancelTarget",
     "FinexConfig",
@@ -93,7 +119,11 @@ __all__ = (
     "FinexTradeOrderSide",
     "FinexTradeTakerSide",
     "FinexTransfer",
+    "GapData",
+    "GapDataReason",
     "GetOrderBookRounding",
+    "HeartbeatData",
+    "HeartbeatDataSource",
     "ListAccountTradesSort",
     "ListCandlesFrame",
     "ListClosedOrdersSort",
@@ -115,4 +145,8 @@ __all__ = (
     "PublicTradeSide",
     "ResponseHealthz",
     "ResponseReadyz",
+    "SnapshotBalance",
+    "SnapshotData",
+    "StreamEventsResponse200",
+    "StreamEventsResponse200Event",
 )

@@ -53,7 +53,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | ResponseReadyz]:
-    """Readiness: the upstreams are reachable
+    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -76,7 +76,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | ResponseReadyz | None:
-    """Readiness: the upstreams are reachable
+    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,7 +95,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | ResponseReadyz]:
-    """Readiness: the upstreams are reachable
+    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -116,7 +116,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | ResponseReadyz | None:
-    """Readiness: the upstreams are reachable
+    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
