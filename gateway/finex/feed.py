@@ -429,7 +429,7 @@ class EventFeed:
 
     def _stopped(self) -> None:
         """Nobody listens any more (or closed): forget the upstream subscription."""
-        if (self._subscribed or self._connection is not None) and self._pending_gap is None:
+        if self._ever_connected and self._pending_gap is None:
             self._pending_gap = _PendingGap("resubscribed", self.head, time.time())
         self._detach()
         self._holding = None
