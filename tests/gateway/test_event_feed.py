@@ -395,7 +395,7 @@ async def test_reconnect_storm_stays_within_one_attempt_per_second(upstream: Emb
             await stop(client)
 
         async def stopped() -> bool:
-            return not (await feed_status(http))["reconnecting"] and not (await feed_status(http))["clients"]
+            return (await readiness(http))["state"] == "idle"  # set when the supervisor task has ended
 
         await until(stopped)  # the last client left: no loop keeps running
         idle = upstream.stats()["ws_connections"]
@@ -403,6 +403,23 @@ async def test_reconnect_storm_stays_within_one_attempt_per_second(upstream: Emb
         assert "gateway_event_stream_attempts_total" in metrics
     print(f"storm: {attempts} connection attempts in {elapsed:.2f} s (bound {elapsed / 1.0 + 2:.1f})")
     assert upstream.stats()["ws_connections"] == idle
+
+
+async def test_reconnect_loop_ends_on_shutdown(upstream: EmbeddedSandbox) -> None:
+    upstream.set_faults(ws_refuse=True)
+    app = create_app(gateway_settings(**FAST), sandbox=upstream)
+    async with serve(app):
+        joined = app.state.gateway.finex.events(upstream.credentials.jwt)
+        feed = await joined.__aenter__()  # the upstream refuses: the client stays, the feed keeps trying
+        async with asyncio.timeout(20):
+            while feed.total_attempts < 3:  # noqa: ASYNC110 (a counter, no event to wait on)
+                await asyncio.sleep(0.01)
+        assert feed.state == "connecting"
+    assert feed.state == "closed"
+    assert not feed.running
+    assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("event-")]
+    assert [entry async for entry in feed.messages(None, 1.0)] == []
+    await joined.__aexit__(None, None, None)
 
 
 def test_backoff_is_capped_full_jitter_with_a_floor() -> None:
