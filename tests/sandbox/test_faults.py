@@ -96,14 +96,15 @@ async def test_ws_refuse_and_disconnect_everyone(sandbox: EmbeddedSandbox) -> No
 
 
 def test_restart_on_the_same_port_keeps_the_state(sandbox: EmbeddedSandbox) -> None:
-    port, jwt = sandbox.port, sandbox.credentials.jwt
+    port, state = sandbox.port, sandbox.state
+    sandbox.set_faults(latency_ms=1)
     sandbox.stop()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{sandbox.base_url}/v1/currencies")
     sandbox.start()
     assert sandbox.port == port
-    assert sandbox.credentials.jwt == jwt
-    assert httpx.get(f"{sandbox.base_url}/v1/currencies").status_code == 200
+    assert sandbox.state is state
+    assert httpx.get(f"{sandbox.base_url}/__sandbox/faults").json()["latency_ms"] == 1
 
 
 async def test_ws_dropped_replies_only_for_given_methods(sandbox: EmbeddedSandbox) -> None:
