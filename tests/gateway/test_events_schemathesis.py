@@ -74,19 +74,23 @@ async def test_websocket_and_sse_messages_match_event_message_schema(sandbox: Em
     sandbox.reset()
     async with running_gateway(sandbox, heartbeat_interval=0.05) as base:
         messages: list[dict[str, Any]] = []
-        async with (
-            connect(f"ws://{base}/v1/events/ws?last_event_id=5") as ws,
-            httpx.AsyncClient(base_url=f"http://{base}") as http,
-        ):
-            while not any(m["event"] == "snapshot" for m in messages):
-                messages.append(orjson.loads(await asyncio.wait_for(ws.recv(), 10)))
-            order = {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.001", "price": "1000"}
-            assert (await http.post("/v1/finex/orders", json=order)).status_code == 200
-            async with asyncio.timeout(20):
-                while not {"gap", "snapshot", "order.created", "balance", "heartbeat"} <= {
-                    m["event"] for m in messages
-                }:
-                    messages.append(orjson.loads(await ws.recv()))
+        async with httpx.AsyncClient(base_url=f"http://{base}") as http:
+            async with connect(f"ws://{base}/v1/events/ws?last_event_id=5") as ws:
+                while not any(m["event"] == "snapshot" for m in messages):
+                    messages.append(orjson.loads(await asyncio.wait_for(ws.recv(), 10)))
+                order = {
+                    "market": "btcusdt",
+                    "type": "limit",
+                    "side": "buy",
+                    "amount": "0.001",
+                    "price": "1000",
+                }
+                assert (await http.post("/v1/finex/orders", json=order)).status_code == 200
+                async with asyncio.timeout(20):
+                    while not {"gap", "snapshot", "order.created", "balance", "heartbeat"} <= {
+                        m["event"] for m in messages
+                    }:
+                        messages.append(orjson.loads(await ws.recv()))
             async with http.stream("GET", "/v1/events") as response:
                 async for line in response.aiter_lines():
                     if line.startswith("data: "):
