@@ -16,11 +16,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import msgspec
 import orjson
 import pytest
 from websockets.asyncio.client import connect
 
 from gateway.app import create_app
+from gateway.finex.connection import FinexEvent
 from gateway.finex.feed import Backoff
 from sandbox import EmbeddedSandbox
 from tests.gateway.conftest import gateway_settings, serve
@@ -365,6 +367,20 @@ async def test_slow_client_overflow_gets_gap_and_snapshot_others_unaffected(
             assert feed.skipped >= 5
             await slow.aclose()
             await fast.aclose()
+
+
+async def test_an_unreadable_upstream_event_is_announced_as_a_gap(upstream: EmbeddedSandbox) -> None:
+    """An event the gateway cannot normalize is dropped, but never silently: gap, then a fresh snapshot."""
+    app = create_app(gateway_settings(**FAST), sandbox=upstream)
+    async with serve(app), app.state.gateway.finex.events(upstream.credentials.jwt) as feed:
+        messages = feed.messages(None, 5.0)
+        assert (await anext(messages)).event == "snapshot"
+        feed._on_event(FinexEvent(4, "bu", msgspec.Raw(b'"not a balance list"'), b""))
+        gap, snapshot = await anext(messages), await anext(messages)
+        assert (gap.event, gap.data["reason"], snapshot.event) == ("gap", "unreadable_event", "snapshot")
+        assert gap.id is not None
+        assert snapshot.id == gap.id + 1
+        await messages.aclose()
 
 
 # ------------------------------------------------------------------------------------ the storm
