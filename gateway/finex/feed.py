@@ -189,7 +189,6 @@ class EventFeed:
         self._buffer: deque[Entry] = deque(maxlen=self.options.replay)
         self.base = int(time.time()) * ID_SCALE
         self.head = self.base  # id of the newest sequenced entry
-        self.created = time.time()
         self._wakeup = asyncio.Event()
         self._signal = asyncio.Event()  # supervisor: clients came or went, socket lost, closed
         self._backoff = Backoff(
@@ -525,18 +524,15 @@ class EventFeed:
             return "resume_too_old"
         return "resume_unknown"
 
-    def _time_of(self, event_id: int) -> float | None:
-        first = self.first_id
-        if first <= event_id <= self.head:
-            return self._buffer[event_id - first].time
-        return None
-
     async def _client_gap(
         self, reason: str, after_id: int | None, since: float | None
     ) -> tuple[list[Entry], int]:
         """The gap (and snapshot, when one can be fetched) of one client, and its new cursor."""
         fresh = await self.fresh_snapshot()
-        marker = fresh[0] if fresh is not None else self.head
+        # With a snapshot the client continues after the newest event it accounts for; without one (not
+        # subscribed right now: the feed's own gap and snapshot follow once it is) with what is still
+        # buffered.
+        marker = fresh[0] if fresh is not None else self.first_id - 1
         missed_from = self.base + 1 if after_id is None else max(after_id + 1, self.base + 1)
         missed = missed_from <= marker
         if missed:

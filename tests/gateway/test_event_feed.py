@@ -475,9 +475,14 @@ async def test_fifty_sse_and_fifty_websocket_clients_get_identical_sequences(
     common = max(c.sequenced[0]["id"] for c in clients)
     reference = [m for m in clients[0].sequenced if m["id"] >= common]
     assert any(m["event"] == "gap" for m in reference)
-    for client in clients:
+    for index, client in enumerate(clients):
         assert_in_order(client)
-        assert [m for m in client.sequenced if m["id"] >= common] == reference
+        got = [m for m in client.sequenced if m["id"] >= common]
+        assert got == reference, (
+            index,
+            [(m["id"], m["event"]) for m in got],
+            [(m["id"], m["event"]) for m in reference],
+        )
     assert set(placed) <= {o for c in clients[:1] for o in c.created()} | {
         o["id"] for m in clients[0].events("snapshot") for o in m["data"]["orders"]
     }
