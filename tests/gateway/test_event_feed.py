@@ -20,6 +20,7 @@ import msgspec
 import orjson
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from gateway.app import create_app
 from gateway.finex.connection import FinexEvent
@@ -311,6 +312,18 @@ async def test_resume_returns_exactly_the_missed_events(upstream: EmbeddedSandbo
                 assert_in_order(client)
         finally:
             await stop(keeper, *locals().get("resumed", []))
+
+
+async def test_a_resume_id_that_is_not_an_id_is_refused(upstream: EmbeddedSandbox) -> None:
+    async with gateway(upstream) as (base, http):
+        response = await http.get("/v1/events", headers={"Last-Event-ID": "abc"})
+        assert response.status_code == 422
+        assert "Last-Event-ID" in response.json()["detail"]
+        assert (await http.get("/v1/events", params={"last_event_id": "-1"})).status_code == 422
+        with pytest.raises(InvalidStatus) as refused:  # closed before the handshake completes
+            async with connect(f"ws://{base}/v1/events/ws?last_event_id=x"):
+                pass
+        assert refused.value.response.status_code == 403
 
 
 async def test_resume_older_than_the_buffer_or_unknown_gets_gap_and_snapshot(
