@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -42,10 +42,9 @@ FAST = {
 
 
 @pytest.fixture
-def upstream() -> Iterator[EmbeddedSandbox]:
-    """A sandbox of this test's own (it gets stopped and restarted)."""
-    with EmbeddedSandbox(seed=0) as running:
-        yield running
+def upstream(make_sandbox: Callable[..., EmbeddedSandbox]) -> EmbeddedSandbox:
+    """A sandbox of this test's own (it gets faults, and stopped and restarted)."""
+    return make_sandbox(seed=0)
 
 
 class Client:
