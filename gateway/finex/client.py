@@ -226,13 +226,16 @@ class FinexClient:
 
     async def _snapshot(self, jwt: str | None, balances: BalanceSource | None) -> dict[str, Any]:
         """The state a client reconciles from: every open order (``list_orders``, all markets, state
-        open) and, when the gateway knows the account's Iqfinex API key, its balances (REST; the Finex
-        API has no balance method)."""
+        open) and, when the gateway knows the account's Iqfinex API key, its balances (REST, best
+        effort: ``None`` when that call fails; the Finex API has no balance method)."""
         values = {"market": "", "page": 0, "limit": 0, "state": STATE_CODES["open"]}
         orders = await self.call(jwt, "list_orders", tuple_args(LAYOUTS["ListOrdersArgs"], values))
         balance_rows = None
         if balances is not None:
-            balance_rows = await balances()
+            try:
+                balance_rows = await balances()
+            except UpstreamError as exc:  # best effort: the orders must not wait for the REST upstream
+                log.warning("snapshot without balances (%s): %s", credential_tag(jwt), exc)
         return {
             "orders": orders,
             "balances": balance_rows,

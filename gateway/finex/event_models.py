@@ -68,7 +68,8 @@ class SnapshotData(_Model):
     orders: list[Order] = Field(description="Every open order (Finex `list_orders`, state open).")  # type: ignore[valid-type]
     balances: list[SnapshotBalance] | None = Field(
         description="The account's balances from the Iqfinex REST API when the gateway holds the account's "
-        "API key (server-side credentials); null otherwise (the Finex API has no balance method)."
+        "API key (server-side credentials); null otherwise, or when that call failed (the Finex API has "
+        "no balance method)."
     )
     taken_at: int = Field(description="Unix seconds")
 

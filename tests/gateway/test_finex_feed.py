@@ -25,6 +25,7 @@ from websockets.exceptions import InvalidStatus
 from gateway.app import create_app
 from gateway.finex.connection import FinexEvent
 from gateway.finex.feed import Backoff
+from gateway.routers.events import balance_source
 from sandbox import EmbeddedSandbox
 from tests.gateway.conftest import gateway_settings, serve
 from tests.gateway.test_events import running_gateway
@@ -393,6 +394,24 @@ async def test_an_unreadable_upstream_event_is_announced_as_a_gap(upstream: Embe
         assert gap.id is not None
         assert snapshot.id == gap.id + 1
         await messages.aclose()
+
+
+async def test_snapshot_balances_are_best_effort(upstream: EmbeddedSandbox) -> None:
+    """REST balances when the gateway holds the account's API key; null (orders still served) when the
+    REST upstream fails."""
+    app = create_app(gateway_settings(**FAST, rest_retries=0), sandbox=upstream)
+    async with serve(app):
+        state, jwt = app.state.gateway, upstream.credentials.jwt
+        async with state.finex.events(jwt, balance_source(state, jwt)) as feed:
+            healthy = await anext(feed.messages(None, 5.0))
+            upstream.set_faults(error_rate=1.0, error_statuses=[503])
+            failing = await feed.fresh_snapshot()  # what a client joining now, or overflowing, gets
+        assert balance_source(state, "another.jwt") is None  # not the server-side account: no API key known
+    assert healthy.event == "snapshot"
+    assert {"currency", "balance", "free_balance"} <= set(healthy.data["balances"][0])
+    assert failing is not None
+    assert failing[1]["balances"] is None
+    assert isinstance(failing[1]["orders"], list)
 
 
 # ------------------------------------------------------------------------------------ the storm

@@ -22,7 +22,7 @@ class SnapshotData:
     """ Every open order (Finex `list_orders`, state open). """
     balances: list[SnapshotBalance] | None
     """ The account's balances from the Iqfinex REST API when the gateway holds the account's API key (server-side
-    credentials); null otherwise (the Finex API has no balance method). """
+    credentials); null otherwise, or when that call failed (the Finex API has no balance method). """
     taken_at: int
     """ Unix seconds """
 
