@@ -122,6 +122,9 @@ async def open_clients(state: GatewayState, stack: AsyncExitStack) -> None:
     state.rest = await open_iqfinex(
         state.upstream.rest_url, state.settings, state.metrics, state.drift, stack
     )
+    from gateway.iqfinex.coalesce import Coalescer
+
+    state.coalescer = Coalescer(state.metrics.coalesced, state.settings.market_cache_ttl)
     from gateway.finex.client import open_finex
 
     state.finex = await open_finex(state.upstream.ws_url, state.settings, state.metrics, state.drift, stack)

@@ -41,6 +41,13 @@ class Metrics:
             ["upstream", "operation", "kind"],
             registry=self.registry,
         )
+        self.coalesced = Counter(
+            "gateway_coalesced_requests",
+            "Public market-data requests by coalescing outcome: leader (made the upstream call), joined "
+            "(shared a call in flight), cached (micro-cache hit)",
+            ["route", "outcome"],
+            registry=self.registry,
+        )
         self.drift = Counter(
             "gateway_schema_drift",
             "Upstream responses or frames that violate the upstream contract",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     rest_transport: Literal["aiohttp", "httpx"] = Field(
         default="aiohttp",
         description="upstream REST transport; picked by measurement, see README Performance",
+    )
+
+    # Coalescing of public market data (gateway.iqfinex.coalesce): concurrent identical requests always
+    # share one upstream call; a route listed here also keeps its body this many seconds.
+    market_cache_ttl: dict[str, Annotated[float, Field(ge=0, le=60)]] = Field(
+        default_factory=dict,
+        description='per-route micro-cache TTL, seconds, e.g. {"getTicker": 0.25}; default 0: coalescing',
     )
 
     # Upstream websocket.

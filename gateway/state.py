@@ -18,6 +18,7 @@ from gateway.settings import Settings
 if TYPE_CHECKING:
     from gateway.finex.client import FinexClient
     from gateway.iqfinex.client import IqfinexClient
+    from gateway.iqfinex.coalesce import Coalescer
     from sandbox import EmbeddedSandbox
 
 __all__ = ["GatewayState", "Upstream", "resolve_upstream"]
@@ -65,3 +66,4 @@ class GatewayState:
     # Upstream clients, opened in the lifespan (typed by the modules that own them).
     rest: IqfinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving
     finex: FinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving
+    coalescer: Coalescer = None  # type: ignore[assignment]  # public market data; set in the lifespan

@@ -165,6 +165,20 @@ def error_responses(private: bool) -> dict[int | str, dict[str, Any]]:
     return problem_responses({status: _ERRORS[status] for status in statuses}, _EXAMPLES)
 
 
+SHARED_HEADERS: dict[str, Any] = {
+    "Age": {
+        "description": "Whole seconds since the upstream answered (public market data is coalesced: "
+        "concurrent identical requests share one upstream call; see `Cache-Control`).",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "Cache-Control": {
+        "description": "`public, max-age=<the route's micro-cache TTL>`; `max-age=0` (the default): the "
+        "body is never older than one upstream round trip.",
+        "schema": {"type": "string"},
+    },
+}
+
+
 def route(
     operation_id: str,
     summary: str,
@@ -183,6 +197,8 @@ def route(
     if private:
         extra["security"] = [{}]  # appended by FastAPI to its [{"IqfinexApiKey": []}]
     ok: dict[str, Any] = {"model": body, "description": "Success."}
+    if not private:
+        ok["headers"] = SHARED_HEADERS
     if example is not None:
         ok["content"] = {"application/json": {"example": example}}
     responses: dict[int | str, dict[str, Any]] = {200: ok}

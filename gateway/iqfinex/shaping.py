@@ -34,6 +34,7 @@ __all__ = [
     "BOOK_SIDES",
     "NORMALIZER",
     "candles",
+    "encode",
     "example",
     "json_response",
     "normalize",
@@ -45,12 +46,16 @@ NORMALIZER = Normalizer(LAYOUTS, ENUMS)
 
 
 # ------------------------------------------------------------------------------------ responses
-def json_response(body: Any, status: int = 200) -> Response:
+def encode(body: Any) -> bytes:
+    """The JSON bytes of a normalized body (``orjson``; integers beyond 64 bits written exactly)."""
     try:
-        content = orjson.dumps(body)
+        return orjson.dumps(body)
     except TypeError:  # an integer beyond 64 bits: the standard encoder writes any integer exactly
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(content, status_code=status, media_type="application/json")
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(encode(body), status_code=status, media_type="application/json")
 
 
 def _unnormalizable(exc: Exception) -> BadUpstreamResponse:

@@ -1,14 +1,21 @@
-"""Public market data: currencies, markets (Iqfinex "assets"), tickers, order books, trades, candles."""
+"""Public market data: currencies, markets (Iqfinex "assets"), tickers, order books, trades, candles.
+
+Every route here goes through :mod:`gateway.iqfinex.coalesce` (:func:`_shared`): concurrent identical
+requests share one upstream call and one normalized body, and a route's micro-cache TTL
+(``MARKET_CACHE_TTL``) can keep that body briefly; ``Age`` and ``Cache-Control`` say how fresh it is.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Hashable
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from gateway.deps import State
 from gateway.iqfinex import shaping
+from gateway.iqfinex.client import OPERATIONS
 from gateway.iqfinex.models import Candles, MarketTicker, OrderBookBody, model, route
 from gateway.iqfinex.requests import (
     DEFAULT,
@@ -20,7 +27,6 @@ from gateway.iqfinex.requests import (
     Sort,
     spec_path,
 )
-from gateway.iqfinex.shaping import json_response
 from gateway.schemas import list_of
 
 __all__ = ["router"]
@@ -31,6 +37,29 @@ Market = Annotated[str, spec_path("AssetPath", description="Market (trading pair
 Currency = Annotated[str, spec_path("CurrencyName")]
 
 
+async def _shared(
+    state: State,
+    route: str,
+    operation: str,
+    key: Hashable,
+    shape: Callable[[Any], Any],
+    *args: Any,
+    **kwargs: Any,
+) -> Response:
+    """``shape(data of operation(*args, **kwargs))`` encoded, one upstream call per key in flight."""
+
+    async def produce() -> bytes:
+        return shaping.encode(shape(await state.rest.call(operation, *args, **kwargs)))
+
+    private = OPERATIONS[operation].private
+    shared = await state.coalescer.fetch(route, private, key, produce)
+    return Response(shared.body, media_type="application/json", headers=shared.headers())
+
+
+def _normalized(operation: str) -> Callable[[Any], Any]:
+    return lambda data: shaping.normalize(operation, data)
+
+
 @router.get(
     "/v1/currencies",
     **route(
@@ -38,8 +67,7 @@ Currency = Annotated[str, spec_path("CurrencyName")]
     ),
 )
 async def list_currencies(state: State) -> Response:
-    data = await state.rest.call("listCurrencies")
-    return json_response(shaping.normalize("listCurrencies", data))
+    return await _shared(state, "listCurrencies", "listCurrencies", (), _normalized("listCurrencies"))
 
 
 @router.get(
@@ -47,8 +75,7 @@ async def list_currencies(state: State) -> Response:
     **route("getCurrency", "Get one currency", model("Currency"), False, shaping.example("getCurrency")),
 )
 async def get_currency(state: State, currency: Currency) -> Response:
-    data = await state.rest.call("getCurrency", currency)
-    return json_response(shaping.normalize("getCurrency", data))
+    return await _shared(state, "getCurrency", "getCurrency", currency, _normalized("getCurrency"), currency)
 
 
 @router.get(
@@ -62,8 +89,7 @@ async def get_currency(state: State, currency: Currency) -> Response:
     ),
 )
 async def list_markets(state: State) -> Response:
-    data = await state.rest.call("listAssets")
-    return json_response(shaping.normalize("listAssets", data))
+    return await _shared(state, "listMarkets", "listAssets", (), _normalized("listAssets"))
 
 
 @router.get(
@@ -71,8 +97,7 @@ async def list_markets(state: State) -> Response:
     **route("getMarket", "Get one market (trading pair)", model("Asset"), False, shaping.example("getAsset")),
 )
 async def get_market(state: State, market: Market) -> Response:
-    data = await state.rest.call("getAsset", market)
-    return json_response(shaping.normalize("getAsset", data))
+    return await _shared(state, "getMarket", "getAsset", market, _normalized("getAsset"), market)
 
 
 @router.get(
@@ -86,8 +111,7 @@ async def get_market(state: State, market: Market) -> Response:
     ),
 )
 async def list_tickers(state: State) -> Response:
-    data = await state.rest.call("listTickers")
-    return json_response(shaping.normalize("listTickers", data))
+    return await _shared(state, "listTickers", "listTickers", (), _normalized("listTickers"))
 
 
 @router.get(
@@ -101,8 +125,10 @@ async def list_tickers(state: State) -> Response:
     ),
 )
 async def get_ticker(state: State, market: Market) -> Response:
-    data = await state.rest.call("getTicker", market)
-    return json_response({"market": market, **shaping.normalize("getTicker", data)})
+    return await _shared(
+        state, "getTicker", "getTicker", market,
+        lambda data: {"market": market, **shaping.normalize("getTicker", data)}, market,
+    )  # fmt: skip
 
 
 @router.get(
@@ -116,8 +142,10 @@ async def get_ticker(state: State, market: Market) -> Response:
     ),
 )
 async def get_order_book(state: State, market: Market, rounding: Rounding = DEFAULT["Rounding"]) -> Response:
-    data = await state.rest.call("getOrderBook", market, rounding)
-    return json_response(shaping.order_book(data, market, rounding))
+    return await _shared(
+        state, "getOrderBook", "getOrderBook", (market, rounding),
+        lambda data: shaping.order_book(data, market, rounding), market, rounding,
+    )  # fmt: skip
 
 
 @router.get(
@@ -137,8 +165,10 @@ async def list_public_trades(
     offset: Offset = DEFAULT["Offset"],
     sort: Sort = DEFAULT["Sort"],
 ) -> Response:
-    data = await state.rest.call("listPublicTrades", market, limit=limit, offset=offset, sort=sort)
-    return json_response(shaping.normalize("listPublicTrades", data))
+    return await _shared(
+        state, "listPublicTrades", "listPublicTrades", (market, limit, offset, sort),
+        _normalized("listPublicTrades"), market, limit=limit, offset=offset, sort=sort,
+    )  # fmt: skip
 
 
 @router.get(
@@ -158,5 +188,7 @@ async def list_candles(
     limit: CandlesLimit = DEFAULT["CandlesLimit"],
     offset: Offset = DEFAULT["Offset"],
 ) -> Response:
-    data = await state.rest.call("listCandles", market, frame, limit=limit, offset=offset)
-    return json_response(shaping.candles(data, market, frame))
+    return await _shared(
+        state, "listCandles", "listCandles", (market, frame, limit, offset),
+        lambda data: shaping.candles(data, market, frame), market, frame, limit=limit, offset=offset,
+    )  # fmt: skip
