@@ -1,6 +1,11 @@
-"""``python -m gateway [--host 127.0.0.1] [--port 8000]``: serve the gateway.
+"""``python -m gateway [--host 127.0.0.1] [--port 8000] [--workers N]``: serve the gateway.
 
 Without ``IQFINEX_BASE_URL``/``FINEX_WS_URL`` it starts the embedded sandbox as the upstream.
+``--workers N`` (N > 1) runs N worker processes on one listening socket (uvicorn's supervisor, which
+restarts a worker that dies). What the workers share: the listening socket, the upstreams, and with
+the embedded sandbox ONE sandbox run by the supervisor (the workers get its URLs and demo credentials
+through the environment), so every worker sees the same account. Each worker has its own upstream
+clients: one REST connection pool, one Finex websocket per credential in use, its own coalescing.
 ``python -m gateway contract [...]`` runs the contract-test harness instead (see ``--help`` there).
 """
 
@@ -9,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import sys
+from contextlib import ExitStack
 
 import uvicorn
 import uvloop
@@ -59,6 +66,43 @@ def serve(host: str, port: int) -> int:
     return 0
 
 
+def serve_workers(host: str, port: int, workers: int) -> int:
+    """N worker processes (``create_app`` imported by each), the embedded sandbox run once, here."""
+    from uvicorn.supervisors import Multiprocess
+
+    settings = get_settings()
+    with ExitStack() as stack:
+        embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
+        if embedded:
+            from sandbox import EmbeddedSandbox
+
+            sandbox = stack.enter_context(
+                EmbeddedSandbox(trader=settings.sandbox_trader, seed=settings.sandbox_seed)
+            )
+            demo = sandbox.credentials
+            os.environ.update(
+                IQFINEX_BASE_URL=settings.iqfinex_base_url or sandbox.base_url,
+                FINEX_WS_URL=settings.finex_ws_url or sandbox.ws_url,
+                IQFINEX_API_KEY=os.environ.get("IQFINEX_API_KEY") or demo.api_key,
+                FINEX_JWT=os.environ.get("FINEX_JWT") or demo.jwt,
+            )
+        config = uvicorn.Config(
+            "gateway.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            loop="uvloop",
+            log_level=settings.log_level,
+            access_log=False,
+        )
+        sock = config.bind_socket()
+        api_key = settings.iqfinex_api_key.get_secret_value() if settings.iqfinex_api_key else None
+        print(_banner(host, port, embedded, api_key) + f"\ngateway: {workers} worker processes", flush=True)
+        Multiprocess(config, sockets=[sock]).run()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["contract"]:
@@ -68,7 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gateway", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes on one socket (default 1: this process)"
+    )
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be >= 1")
+    if args.workers > 1:
+        return serve_workers(args.host, args.port, args.workers)
     return serve(args.host, args.port)
 
 
