@@ -91,6 +91,10 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
     for router in routers():
         app.include_router(router)
     _register_problem_schema(app)
+    if settings.fast_path:
+        from gateway import fastpath
+
+        fastpath.install(app)
     return app
 
 

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         description='per-route micro-cache TTL, seconds, e.g. {"getTicker": 0.25}; default 0: coalescing',
     )
 
+    fast_path: bool = Field(
+        default=True,
+        description="serve the hot public GETs ahead of FastAPI routing (gateway.fastpath)",
+    )
+
     # Upstream websocket.
     ws_call_timeout: float = Field(default=10.0, gt=0, description="per-call reply timeout, seconds")
     ws_idle_timeout: float = Field(default=300.0, gt=0, description="close idle upstream connections after")

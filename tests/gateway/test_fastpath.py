@@ -1,0 +1,78 @@
+"""gateway.fastpath answers exactly what FastAPI's route would, and leaves everything else to FastAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.fastpath import FastPath
+from sandbox import EmbeddedSandbox
+
+SERVED = [
+    "/v1/currencies",
+    "/v1/currencies/BTC",
+    "/v1/markets",
+    "/v1/markets/BTCUSDT",
+    "/v1/tickers",
+    "/v1/markets/BTCUSDT/ticker",
+    "/v1/markets/ethbtc/ticker",
+    "/v1/markets/ETHBTC/orderbook",
+    "/v1/markets/ETHBTC/orderbook?rounding=2",
+    "/v1/markets/NOPE99/ticker",  # valid segment, unknown upstream: the upstream's answer
+]
+PASSED_ON = [
+    "/v1/markets/B/ticker",  # fails the spec pattern: FastAPI's 422
+    "/v1/markets/BTCUSDT/orderbook?rounding=7",
+    "/v1/markets/BTCUSDT/orderbook?rounding=1&extra=2",
+    "/v1/markets/BTCUSDT/ticker?extra=1",
+    "/v1/markets/BTCUSDT/ticker/",
+    "/v1/markets/BTCUSDT/trades",
+    "/v1/account/balances",
+    "/healthz",
+]
+
+
+def _fast_path(client: httpx.AsyncClient) -> FastPath:
+    stack = client._transport.app.middleware_stack  # type: ignore[attr-defined]
+    assert isinstance(stack, FastPath)
+    return stack
+
+
+def _comparable(response: httpx.Response) -> tuple[Any, ...]:
+    headers = {k: v for k, v in response.headers.items() if k != "age"}
+    return response.status_code, headers, response.content, "age" in response.headers
+
+
+@pytest.mark.parametrize("path", SERVED + PASSED_ON)
+async def test_the_same_answer_with_and_without_the_fast_path(
+    make_client: Any, clean_sandbox: EmbeddedSandbox, path: str
+) -> None:
+    async with make_client(fast_path=False) as plain:
+        expected = _comparable(await plain.get(path))
+    async with make_client() as fast:
+        got = _comparable(await fast.get(path))
+        assert _fast_path(fast).served == (1 if path in SERVED else 0)
+    assert got == expected
+
+
+async def test_upstream_failures_are_the_same_problem(
+    make_client: Any, clean_sandbox: EmbeddedSandbox
+) -> None:
+    clean_sandbox.set_faults(error_rate=1.0, error_statuses=[503])
+    answers = []
+    for fast_path in (False, True):
+        async with make_client(fast_path=fast_path, rest_retries=0) as client:
+            answers.append(_comparable(await client.get("/v1/markets/BTCUSDT/ticker")))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 503
+
+
+async def test_fast_requests_are_counted_like_the_others(client: httpx.AsyncClient) -> None:
+    for _ in range(3):
+        assert (await client.get("/v1/markets/BTCUSDT/ticker")).status_code == 200
+    metrics = (await client.get("/metrics")).text
+    line = 'gateway_requests_total{method="GET",route="/v1/markets/{market}/ticker",status="200"} 3.0'
+    assert line in metrics
+    assert _fast_path(client).served == 3
