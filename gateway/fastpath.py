@@ -16,6 +16,8 @@ which is also where every 4xx is produced.
     /v1/markets/{market}/ticker                       segment matches, no query
     /v1/markets/{market}/orderbook                    segment matches; no query or ``rounding=<one
                                                       of the spec's values>``
+    /v1/finex/orders                                  no query, no ``Authorization`` header (the
+                                                      server-side credential, or anonymous)
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.iqfinex.requests import DEFAULT, _bounds, spec_enum
 from gateway.metrics import Metrics
 from gateway.problems import GatewayError, problem_response
-from gateway.routers import markets
+from gateway.routers import finex, markets
 from gateway.state import GatewayState
 
 __all__ = ["FastPath", "install"]
@@ -45,6 +47,12 @@ Endpoint = Callable[..., Awaitable[Response]]
 _SEGMENT: Final = re.compile(_bounds("AssetPath")["pattern"])
 _CURRENCY: Final = re.compile(_bounds("CurrencyName")["pattern"])
 _ROUNDING: Final = {f"rounding={value}".encode(): int(value) for value in spec_enum("Rounding")}
+
+
+async def _finex_orders(state: GatewayState) -> Response:
+    # What the route's ``Jwt`` dependency resolves when no Authorization header came (HTTPBearer: None).
+    return await finex.list_orders(state, state.auth.jwt(None))
+
 
 _STATIC: Final[dict[str, tuple[str, Endpoint]]] = {
     "/v1/currencies": ("/v1/currencies", markets.list_currencies),
@@ -69,6 +77,10 @@ class FastPath:
         static = _STATIC.get(path)
         if static is not None:
             return (static[0], static[1], ()) if not query else None
+        if path == "/v1/finex/orders":
+            if query or any(name == b"authorization" for name, _ in scope["headers"]):
+                return None
+            return ("/v1/finex/orders", _finex_orders, ())
         parts = path.split("/")
         # ["", "v1", "markets", market(, "ticker" | "orderbook")] or ["", "v1", "currencies", currency]
         if len(parts) < 4 or parts[0] or parts[1] != "v1":
