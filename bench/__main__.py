@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bench import normalization, overhead
-from bench._report import Figure, progress, render_markdown, render_table, write_results
+from bench._plot import plot
+from bench._report import RESULTS, Figure, progress, render_markdown, render_table, write_results
 
 __all__ = ["main"]
 
@@ -28,8 +29,9 @@ def _context(details: dict[str, Any], elapsed: float) -> str:
         f"{platform.python_version()}, {platform.machine()}; load average at start {load[0]:.2f} "
         f"(other work on the machine inflates every figure; the ratios are taken in the same run).",
         "Normalization: best of N timeit runs with warm-up, in-process, the gateway's own functions. "
-        "Overhead: sandbox and gateway as separate processes on 127.0.0.1, loaded by 2 aiohttp+uvloop "
-        "generator processes (1 for the direct websocket client); "
+        "Overhead and peers: sandbox, gateway and peers (nginx, a hand-written FastAPI proxy, Prism) as "
+        "separate processes on 127.0.0.1, loaded by 2 aiohttp+uvloop generator processes (1 for the direct "
+        "websocket client); "
         f"{details.get('timing', '')}. On 2 cores the generator, the gateway and the sandbox share the CPU.",
         f"Total {elapsed:.0f} s.",
     ]
@@ -65,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     print(context)
     markdown = render_markdown(figures, context)
     paths = write_results(figures, markdown, details)
+    if "load" in details:
+        title = context.splitlines()[0][:160]
+        drawn = plot(details["load"], title, RESULTS / "latest.png")
+        if drawn is not None:
+            paths.append(drawn)
     missed = [f.name for f in figures if f.met is False]
     print(f"\n{len(figures)} figures, {len(missed)} targets missed; wrote {', '.join(str(p) for p in paths)}")
     return 0

@@ -16,7 +16,17 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ROOT", "Server", "cpu_seconds", "free_port", "peak_rss_mib", "server", "stop_group"]
+__all__ = [
+    "ROOT",
+    "Server",
+    "cpu_seconds",
+    "free_port",
+    "group_cpu_seconds",
+    "peak_rss_mib",
+    "program",
+    "server",
+    "stop_group",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -33,6 +43,21 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process (``/proc/<pid>/stat`` utime + stime)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def group_cpu_seconds(pid: int) -> float:
+    """CPU seconds of every live process in ``pid``'s process group (a server and its workers)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pid:  # pgrp
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -86,10 +111,19 @@ def server(
     name: str, args: Sequence[str], port: int, ready_path: str, env: dict[str, str] | None = None
 ) -> Iterator[Server]:
     """Run ``python <args>`` as its own process group until the block ends (also on failure)."""
+    with program(name, [sys.executable, *args], port, ready_path, env) as running:
+        yield running
+
+
+@contextmanager
+def program(
+    name: str, argv: Sequence[str], port: int, ready_path: str, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Run ``argv`` as its own process group, ready when ``ready_path`` answers 200 (60 s at most)."""
     log = Path(tempfile.gettempdir()) / f"bench-{name}-{port}.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [sys.executable, *args],
+            list(argv),
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,  # uvicorn's access log; nobody reads it
@@ -97,7 +131,7 @@ def server(
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while not _ready(f"http://127.0.0.1:{port}{ready_path}"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-2000:]

@@ -1,7 +1,8 @@
 """One load-generator process: ``python -m bench.loadgen '<json spec>'`` writes a JSON result to the
 spec's ``out`` file (not stdout: an unbuffered pipe may take a large write only in part).
 
-Modes: ``http`` (``connections`` aiohttp connections looping GETs on ``url``) and ``ws`` (``connections``
+Modes: ``http`` (``connections`` aiohttp connections looping GETs on ``url``, or connection ``i``
+cycling through its own list ``urls[i]``, the distinct-market load) and ``ws`` (``connections``
 concurrent callers sharing one :class:`gateway.finex.connection.FinexConnection`). Every process waits
 for the shared ``start`` wall-clock time, discards the ``warmup`` seconds, counts what completes in the
 next ``duration`` seconds and reports its own CPU time over that window (``resource.getrusage``), so
@@ -11,6 +12,7 @@ the parent can tell whether the generator was the bottleneck.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import resource
 import sys
@@ -28,15 +30,19 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def _drive(spec: dict[str, Any], request: Callable[[], Awaitable[bool]]) -> dict[str, Any]:
+async def _drive(
+    spec: dict[str, Any], requester: Callable[[int], Callable[[], Awaitable[bool]]]
+) -> dict[str, Any]:
+    """``requester(i)``: connection ``i``'s request function (True: a successful answer)."""
     start, warmup, duration = float(spec["start"]), float(spec["warmup"]), float(spec["duration"])
     window_start, window_end = start + warmup, start + warmup + duration
     latencies: list[float] = []
     errors = 0
     cpu: dict[str, float] = {}
 
-    async def worker() -> None:
+    async def worker(index: int) -> None:
         nonlocal errors
+        request = requester(index)
         while True:
             began = time.time()
             if began >= window_end:
@@ -56,7 +62,7 @@ async def _drive(spec: dict[str, Any], request: Callable[[], Awaitable[bool]]) -
         cpu["end"] = _cpu()
 
     await asyncio.sleep(max(0.0, start - time.time()))
-    await asyncio.gather(meter(), *(worker() for _ in range(int(spec["connections"]))))
+    await asyncio.gather(meter(), *(worker(i) for i in range(int(spec["connections"]))))
     return {
         "latencies": latencies,
         "errors": errors,
@@ -68,19 +74,24 @@ async def _drive(spec: dict[str, Any], request: Callable[[], Awaitable[bool]]) -
 async def _http(spec: dict[str, Any]) -> dict[str, Any]:
     import aiohttp
 
-    url = str(spec["url"])
+    lists: list[list[str]] = spec.get("urls") or [[str(spec["url"])]] * int(spec["connections"])
     connector = aiohttp.TCPConnector(limit=int(spec["connections"]), force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
 
-        async def request() -> bool:
-            try:
-                async with session.get(url) as response:
-                    await response.read()
-                    return response.status == 200
-            except aiohttp.ClientError:
-                return False
+        def requester(index: int) -> Callable[[], Awaitable[bool]]:
+            urls = itertools.cycle(lists[index % len(lists)])
 
-        return await _drive(spec, request)
+            async def request() -> bool:
+                try:
+                    async with session.get(next(urls)) as response:
+                        await response.read()
+                        return response.status == 200
+                except aiohttp.ClientError:
+                    return False
+
+            return request
+
+        return await _drive(spec, requester)
 
 
 async def _ws(spec: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +109,7 @@ async def _ws(spec: dict[str, Any]) -> dict[str, Any]:
             except UpstreamError:
                 return False
 
-        return await _drive(spec, request)
+        return await _drive(spec, lambda index: request)
 
 
 def main(argv: list[str]) -> int:

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     ws_idle_timeout: float = Field(default=300.0, gt=0, description="close idle upstream connections after")
     ws_max_in_flight: int = Field(default=1024, ge=1, description="pending calls per connection")
     ws_reconnect_max_delay: float = Field(default=5.0, gt=0)
+    ws_compression: bool = Field(
+        default=True, description="offer permessage-deflate to the upstream websocket (bench/: its cost)"
+    )
     event_buffer: int = Field(default=256, ge=1, description="events buffered per raw upstream event stream")
     event_replay: int = Field(
         default=1000, ge=1, description="sequenced events kept per credential for resume (Last-Event-ID)"

@@ -265,6 +265,7 @@ class FinexConnection:
         max_frame_size: int | None = 16 * 1024 * 1024,
         event_buffer: int = 256,
         on_frame: FrameHook | None = None,
+        compression: str | None = "deflate",
     ) -> None:
         if max_in_flight < 1 or connect_attempts < 1 or event_buffer < 1:
             raise ValueError("max_in_flight, connect_attempts and event_buffer must be >= 1")
@@ -283,6 +284,7 @@ class FinexConnection:
         self.max_frame_size = max_frame_size
         self.event_buffer = event_buffer
         self.on_frame = on_frame
+        self.compression = compression  # websockets' permessage-deflate ("deflate") or None
 
         self._link: _Link | None = None
         self._ids = itertools.count(1)
@@ -516,6 +518,7 @@ class FinexConnection:
                     open_timeout=self.open_timeout,
                     ping_interval=self.ping_interval,
                     max_size=self.max_frame_size,
+                    compression=self.compression,
                     logger=_WS_LOGGER,
                 )
             except InvalidStatus as exc:
@@ -792,6 +795,7 @@ class FinexPool:
             max_in_flight=settings.ws_max_in_flight,
             reconnect_max_delay=settings.ws_reconnect_max_delay,
             event_buffer=settings.event_buffer,
+            compression="deflate" if settings.ws_compression else None,
         )
 
     def __len__(self) -> int:
