@@ -53,7 +53,10 @@ codegen-check: install
 contract: install
 	$(PY) -m contract
 
+# nginx is a peer in the benchmarks (a plain reverse proxy, run unprivileged from a temporary directory).
 bench: install
+	@command -v nginx >/dev/null || (apt-get update && apt-get install -y -o DPkg::Lock::Timeout=600 nginx) \
+		|| echo "bench: nginx could not be installed; its rows say so"
 	$(PY) -m bench
 
 clean:

@@ -3,10 +3,11 @@ spec's ``out`` file (not stdout: an unbuffered pipe may take a large write only 
 
 Modes: ``http`` (``connections`` aiohttp connections looping GETs on ``url``, or connection ``i``
 cycling through its own list ``urls[i]``, the distinct-market load) and ``ws`` (``connections``
-concurrent callers sharing one :class:`gateway.finex.connection.FinexConnection`). Every process waits
-for the shared ``start`` wall-clock time, discards the ``warmup`` seconds, counts what completes in the
-next ``duration`` seconds and reports its own CPU time over that window (``resource.getrusage``), so
-the parent can tell whether the generator was the bottleneck.
+concurrent callers sharing one :class:`gateway.finex.connection.FinexConnection`) and ``events``
+(``connections`` clients of the gateway's event-stream websocket, held open: the memory run).
+Every process waits for the shared ``start`` wall-clock time, discards the ``warmup`` seconds, counts
+what completes in the next ``duration`` seconds and reports its own CPU time over that window
+(``resource.getrusage``), so the parent can tell whether the generator was the bottleneck.
 """
 
 from __future__ import annotations
@@ -112,9 +113,32 @@ async def _ws(spec: dict[str, Any]) -> dict[str, Any]:
         return await _drive(spec, lambda index: request)
 
 
+async def _events(spec: dict[str, Any]) -> dict[str, Any]:
+    """``connections`` event-stream websocket clients of the gateway, held open for the window."""
+    import aiohttp
+
+    url = str(spec["url"])
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await asyncio.sleep(max(0.0, float(spec["start"]) - time.time()))
+        sockets = []
+        errors = 0
+        for _ in range(int(spec["connections"])):  # one at a time: the gateway's accept queue is bounded
+            try:
+                sockets.append(await session.ws_connect(url, heartbeat=None))
+            except aiohttp.ClientError:
+                errors += 1
+        end = float(spec["start"]) + float(spec["warmup"]) + float(spec["duration"])
+        await asyncio.sleep(max(0.0, end - time.time()))
+        connected = sum(1 for ws in sockets if not ws.closed)
+        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return {"latencies": [], "errors": errors, "duration": float(spec["duration"]), "cpu": 0.0,
+            "connected": connected}  # fmt: skip
+
+
 def main(argv: list[str]) -> int:
     spec = json.loads(argv[0])
-    runner = _ws if spec["mode"] == "ws" else _http
+    runner = {"ws": _ws, "events": _events}.get(spec["mode"], _http)
     result = uvloop.run(runner(spec))
     with open(spec["out"], "w", encoding="utf-8") as out:
         json.dump(result, out)

@@ -44,6 +44,7 @@ GROUP = "overhead"
 WS_PATH = "/api/v2/open_finance"
 LIST_ORDERS_ARGS = ["", 0, 0, ""]
 SEED_ORDERS = 50
+EVENT_CLIENTS = 1000
 
 
 def _load(
@@ -92,6 +93,7 @@ def _load(
         for out in outputs:
             out.unlink(missing_ok=True)
     latencies = sorted(x for r in results for x in r["latencies"])
+    connected = sum(int(r.get("connected", 0)) for r in results)
     count = len(latencies)
 
     def pct(p: float) -> float:
@@ -102,6 +104,7 @@ def _load(
         "processes": processes,
         "connections": connections,
         "requests": count,
+        "connected": connected,
         "errors": sum(r["errors"] for r in results),
         "rps": count / duration,
         "p50_ms": pct(0.50),
@@ -159,6 +162,13 @@ def _pair(
             note=f"added {gateway['p99_ms'] - direct['p99_ms']:.2f} ms", group=GROUP,
         )
     )  # fmt: skip
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _coalesced(url: str, route: str) -> dict[str, float]:
@@ -261,6 +271,11 @@ def run(
             ):
                 runs[f"gateway {name} 1"] = _load("http", f"{gateway.url}{path}", 1, 1, both, **timing)
             rss_peak = peak_rss_mib(gateway.pid)
+            progress(f"overhead: gateway with {EVENT_CLIENTS} event-stream clients connected")
+            rss_before_events = _rss_mib(gateway.pid)
+            events_url = gateway.url.replace("http://", "ws://") + "/v1/events/ws"
+            runs["gateway events"] = _load("events", events_url, 1, EVENT_CLIENTS, both, **timing)
+            rss_events = peak_rss_mib(gateway.pid)
 
         peers.run(figures, details, runs, functools.partial(_load, **timing), sandbox, env)
 
@@ -290,4 +305,16 @@ def run(
         )
     )  # fmt: skip
     figures[-1].target, figures[-1].met = "≤ 120 MiB", bool(rss_peak <= 120)
+    events = runs["gateway events"]
+    figures.append(
+        Figure.compare(
+            f"gateway peak RSS with {EVENT_CLIENTS:,} event-stream clients", rss_events, "MiB",
+            rss_before_events, "RSS before they connected", group=GROUP,
+            note=f"{events['connected']:,} connected at the end of the window, {events['errors']} refused",
+        )
+    )  # fmt: skip
+    figures[-1].target, figures[-1].met = (
+        "≤ 250 MiB",
+        bool(rss_events <= 250 and events["connected"] == EVENT_CLIENTS),
+    )
     details["machine"] = {"cpus": os.cpu_count(), "loadavg_end": os.getloadavg()}
