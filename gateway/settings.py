@@ -37,9 +37,10 @@ class Settings(BaseSettings):
     rest_retries: int = Field(default=2, ge=0, le=5, description="retries of idempotent GETs")
     rest_retry_backoff: float = Field(default=0.05, ge=0, description="base backoff, seconds (jittered)")
     rest_pool_size: int = Field(default=64, ge=1)
-    rest_transport: Literal["aiohttp", "httpx"] = Field(
-        default="aiohttp",
-        description="upstream REST transport; picked by measurement, see README Performance",
+    rest_transport: Literal["auto", "http1", "aiohttp", "httpx"] = Field(
+        default="auto",
+        description="upstream REST client, picked by measurement (README Performance); auto: http1 for "
+        "an http:// upstream, aiohttp for https://",
     )
 
     # Coalescing of public market data (gateway.iqfinex.coalesce): concurrent identical requests always

@@ -183,6 +183,12 @@ class IqfinexClient:
             self._sender = _HttpxSender(
                 base_url, httpx.AsyncHTTPTransport(limits=limits), settings.rest_timeout
             )
+        elif settings.rest_transport == "http1" or (
+            settings.rest_transport == "auto" and base_url.startswith("http://")
+        ):
+            from gateway.iqfinex._http1 import Http1Sender
+
+            self._sender = Http1Sender(base_url, settings.rest_pool_size)
         else:
             self._sender = _AiohttpSender(base_url, settings.rest_pool_size)
         self._assets = _Assets()

@@ -8,9 +8,11 @@ the raw body itself (:data:`gateway.normalize.decode_json`, exact decimals). The
 bench/). The API key travels as the raw ``Authorization`` header, exactly what the generated
 ``AuthenticatedClient`` builds with ``prefix=""``.
 
-The transport is picked by measurement (``make bench``, README "Performance"): one
-``aiohttp.ClientSession`` (``REST_TRANSPORT=aiohttp``, the default) or an ``httpx.AsyncClient``
-(``REST_TRANSPORT=httpx``; also how tests plug in ``httpx.MockTransport``). Either is opened and
+The transport is picked by measurement (``make bench``, README "Performance"): for a plain
+``http://`` upstream the minimal keep-alive client of :mod:`gateway.iqfinex._http1` (``REST_TRANSPORT=
+auto``, the default, or ``http1``), for ``https://`` one ``aiohttp.ClientSession``
+(``REST_TRANSPORT=aiohttp``), or an ``httpx.AsyncClient`` (``REST_TRANSPORT=httpx``; also how tests
+plug in ``httpx.MockTransport``). Either is opened and
 closed in the app's lifespan and shared by all callers, whatever their key.
 
 Failures are mapped into the gateway's error tree in one place, :func:`map_failure`::
