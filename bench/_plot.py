@@ -16,6 +16,7 @@ _DISTINCT = [
     ("gateway under granian", "gateway granian distinct"),
     ("gateway under hypercorn", "gateway hypercorn distinct"),
     ("gateway, fast path off", "gateway without fast path distinct"),
+    ("gateway, aiohttp client", "gateway aiohttp client distinct"),
     ("gateway, httpx client", "gateway httpx client distinct"),
     ("hand-written FastAPI proxy", "handwritten distinct"),
     ("Prism proxy", "prism distinct"),

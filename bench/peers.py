@@ -12,8 +12,9 @@ Peers on the distinct load: nginx as a plain reverse proxy (the floor of any pro
 an unprivileged config in a temporary directory, keep-alive to the sandbox), a hand-written FastAPI +
 httpx + pydantic proxy (``bench/handwritten_proxy.py``), Prism's validation proxy
 (``node_modules/.bin/prism proxy``, "not installed" when absent), and the gateway as shipped (uvicorn,
-one process), with 2 workers, under granian and hypercorn, without its fast path, and with httpx as
-the upstream client. nginx and the 2-worker gateway also run the shared load.
+one process, the http1 upstream client), with 2 workers, under granian and hypercorn, without its fast
+path, and with aiohttp and httpx as the upstream client. nginx and the 2-worker gateway also run the
+shared load.
 """
 
 from __future__ import annotations
@@ -175,6 +176,7 @@ def run(
                              "--host", "127.0.0.1", "--no-access-log", "gateway.app:create_app"], {}),
         ("gateway hypercorn", ["-m", "hypercorn", "-k", "uvloop", "gateway.app:create_app()"], {}),
         ("gateway without fast path", ["-m", "gateway"], {"FAST_PATH": "false"}),
+        ("gateway aiohttp client", ["-m", "gateway"], {"REST_TRANSPORT": "aiohttp"}),
         ("gateway httpx client", ["-m", "gateway"], {"REST_TRANSPORT": "httpx"}),
     ]  # fmt: skip
     for name, args, extra in variants:
@@ -254,7 +256,8 @@ def _figures(figures: list[Figure], details: dict[str, Any], runs: dict[str, dic
         ("gateway granian", "server: granian vs uvicorn"),
         ("gateway hypercorn", "server: hypercorn vs uvicorn"),
         ("gateway without fast path", "fast path off vs on"),
-        ("gateway httpx client", "upstream client: httpx vs aiohttp"),
+        ("gateway aiohttp client", "upstream client: aiohttp vs http1 (shipped)"),
+        ("gateway httpx client", "upstream client: httpx vs http1 (shipped)"),
     ):
         found = runs.get(f"{name} distinct")
         if found is None:
