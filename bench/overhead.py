@@ -117,7 +117,8 @@ def _load(
 
 def cpu_note(run: dict[str, Any]) -> str:
     gens = "+".join(f"{c:.0%}" for c in run["generator_cpu"])
-    servers = ", ".join(f"{name} {c:.0%}" for name, c in run["server_cpu"].items())
+    per = 1000 / run["rps"] if run["rps"] else float("nan")  # CPU ms per request: robust to a loaded machine
+    servers = ", ".join(f"{name} {c:.0%} ({c * per:.2f} ms/req)" for name, c in run["server_cpu"].items())
     errors = f", {run['errors']} errors" if run["errors"] else ""
     return f"CPU of one core: generator {gens}; {servers}{errors}"
 
