@@ -146,7 +146,8 @@ def _pair(
     p50 = Figure.compare(
         f"{label} p50 latency at 1 connection, gateway vs direct", gateway_one["p50_ms"], "ms",
         direct_one["p50_ms"], "direct", group=GROUP,
-        note=f"added {added:.2f} ms (target: gateway − direct ≤ {added_ms:g} ms, unloaded)",
+        note=f"added {added:.2f} ms (target: gateway − direct ≤ {added_ms:g} ms, unloaded); "
+        + cpu_note(gateway_one),
     )  # fmt: skip
     p50.target, p50.met = f"added ≤ {added_ms:g} ms", bool(added <= added_ms)
     figures.append(p50)

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     sandbox_trader: bool = Field(default=True, description="run the sandbox's background trader")
     sandbox_seed: int = 0
 
+    otel_telemetry: bool = Field(
+        default=False, description="FastAPI's native OpenTelemetry (spans, metrics, logs to global providers)"
+    )
+
     log_level: str = "info"
 
 
