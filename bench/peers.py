@@ -11,7 +11,8 @@ Two loads, both 2 generator processes × 16 connections:
 Peers on the distinct load: nginx as a plain reverse proxy (the floor of any proxy: Debian package,
 an unprivileged config in a temporary directory, keep-alive to the sandbox), a hand-written FastAPI +
 httpx + pydantic proxy (``bench/handwritten_proxy.py``), Prism's validation proxy
-(``node_modules/.bin/prism proxy``, "not installed" when absent), and the gateway as shipped (uvicorn,
+(``node_modules/.bin/prism proxy``, or the binary named by ``BENCH_PRISM``; "not installed" when
+absent), and the gateway as shipped (uvicorn,
 one process, the http1 upstream client), with 2 workers, under granian and hypercorn, without its fast
 path, and with aiohttp and httpx as the upstream client. nginx and the 2-worker gateway also run the
 shared load.
