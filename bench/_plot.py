@@ -29,6 +29,12 @@ _SHARED = [
 ]
 
 
+def _own_cpu_ms(run: dict[str, Any]) -> float:
+    """CPU ms per request of the server under test (the sandbox's own when it is the only server)."""
+    cpu = {name: c for name, c in run["server_cpu"].items() if name != "sandbox"} or run["server_cpu"]
+    return sum(cpu.values()) * 1000 / run["rps"] if run["rps"] else float("nan")
+
+
 def plot(runs: dict[str, dict[str, Any]], title: str, path: Path) -> Path | None:
     """Bars of req/s and p50 under load for both loads; None when matplotlib is missing or no data."""
     try:
@@ -44,21 +50,23 @@ def plot(runs: dict[str, dict[str, Any]], title: str, path: Path) -> Path | None
     ]
     if not any(rows for _, rows in panels):
         return None
-    fig, axes = plt.subplots(2, 2, figsize=(13, 8), gridspec_kw={"height_ratios": [10, 4]})
+    fig, axes = plt.subplots(2, 3, figsize=(16, 8), gridspec_kw={"height_ratios": [10, 4]})
     for row, (name, rows) in enumerate(panels):
         labels = [label for label, _ in rows][::-1]
         rps = [r["rps"] for _, r in rows][::-1]
         p50 = [r["p50_ms"] for _, r in rows][::-1]
+        cpu = [_own_cpu_ms(r) for _, r in rows][::-1]
         colors = ["#4c72b0" if label.startswith("gateway") else "#999999" for label in labels]
-        for col, (values, unit) in enumerate(((rps, "req/s"), (p50, "p50 ms under load"))):
+        columns = ((rps, "req/s", "{:,.0f}"), (p50, "p50 ms under load", "{:.1f}"),
+                   (cpu, "server CPU ms per request", "{:.2f}"))  # fmt: skip
+        for col, (values, unit, form) in enumerate(columns):
             ax = axes[row][col]
             ax.barh(labels, values, color=colors)
             ax.set_title(f"{name}: {unit}", fontsize=10)
             for y, value in enumerate(values):
-                ax.text(value, y, f" {value:,.0f}" if unit == "req/s" else f" {value:.1f}", va="center",
-                        fontsize=8)  # fmt: skip
+                ax.text(value, y, " " + form.format(value), va="center", fontsize=8)
             ax.margins(x=0.18)
-            if col == 1:
+            if col:
                 ax.set_yticklabels([])
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
