@@ -72,6 +72,10 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
                 auth=Auth(upstream.credentials, [t.get_secret_value() for t in settings.gateway_tokens]),
             )
             await open_clients(state, stack)
+            from gateway.idempotency import open_idempotency
+
+            state.idempotency = open_idempotency(settings, metrics)
+            stack.push_async_callback(state.idempotency.aclose)
             app.state.gateway = state
             app.state.metrics = metrics
             yield

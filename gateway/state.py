@@ -17,6 +17,7 @@ from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from gateway.finex.client import FinexClient
+    from gateway.idempotency import Idempotency
     from gateway.iqfinex.client import IqfinexClient
     from sandbox import EmbeddedSandbox
 
@@ -65,3 +66,4 @@ class GatewayState:
     # Upstream clients, opened in the lifespan (typed by the modules that own them).
     rest: IqfinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving
     finex: FinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving
+    idempotency: Idempotency = None  # type: ignore[assignment]  # set in the lifespan before serving
