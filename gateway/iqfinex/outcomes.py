@@ -83,9 +83,7 @@ class CreateOrder:
         return Sent(_json(order), str(order["id"]))
 
     async def reconcile(self, context: dict[str, Any], started_at: float, claims: Claims) -> Reconciled:
-        listed = shaping.normalize(
-            "listOpenOrders", await self.client.call("listOpenOrders", api_key=self.api_key)
-        )
+        listed = await self.client.call("listOpenOrders", api_key=self.api_key)
         closed = await self.client.call(
             "listClosedOrders", api_key=self.api_key, limit=CLOSED_PAGE, offset=0, sort="DESC"
         )
