@@ -81,7 +81,8 @@ class Stored:
     media_type: str = "application/json"
 
     def response(self, headers: dict[str, str] | None = None) -> Response:
-        return Response(self.body, status_code=self.status, media_type=self.media_type, headers=headers)
+        media_type = self.media_type or None
+        return Response(self.body, status_code=self.status, media_type=media_type, headers=headers)
 
     def encode(self) -> dict[str, Any]:
         return {

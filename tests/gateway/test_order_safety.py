@@ -103,3 +103,43 @@ async def test_rest_retry_with_the_same_key_places_one_order(
         metrics = (await client.get("/metrics")).text
         assert 'gateway_outcome_unknown_total{operation="createOrder",upstream="iqfinex"} 1.0' in metrics
         assert "gateway_reconciliations_total{" in metrics
+
+
+async def metric(client: httpx.AsyncClient, line: str) -> bool:
+    return line in (await client.get("/metrics")).text
+
+
+@pytest.mark.parametrize("fault", ["late-reply", "dropped-reply", "disconnect"])
+async def test_finex_retry_with_the_same_key_places_one_order(
+    clean_sandbox: EmbeddedSandbox, store_settings: dict[str, Any], fault: str
+) -> None:
+    async with serve(app(clean_sandbox, ws_call_timeout=0.3, **store_settings)) as client:
+        assert await finex_orders(client) == []
+        headers = key()
+        if fault == "late-reply":
+            clean_sandbox.set_faults(latency_ms=700)
+        elif fault == "dropped-reply":
+            clean_sandbox.set_faults(ws_drop_rate=1.0, ws_drop_methods=["create_order"])
+        else:
+            clean_sandbox.set_faults(ws_disconnect_after=1)  # answered 1 (the listing): closes on the next
+        first = await client.post("/v1/finex/orders", json=FINEX_ORDER, headers=headers)
+        outcome_unknown(first, 502 if fault == "disconnect" else 504)
+        faults_off(clean_sandbox)
+        if fault == "late-reply":
+            late = 'gateway_late_replies_total{operation="create_order",upstream="finex"} 1.0'
+            for _ in range(100):  # bounded wait for the late reply to complete the record
+                if await metric(client, late):
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("the late reply never completed the record")
+        retry = await client.post("/v1/finex/orders", json=FINEX_ORDER, headers=headers)
+        assert retry.status_code == 200, retry.text
+        expected = {"late-reply": "true", "dropped-reply": "true", "disconnect": None}[fault]
+        assert retry.headers.get("Idempotent-Replayed") == expected
+        orders = await finex_orders(client)
+        assert [o["uuid"] for o in orders] == [retry.json()["uuid"]]
+        again = await client.post("/v1/finex/orders", json=FINEX_ORDER, headers=headers)
+        assert again.json() == retry.json()
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert len(await finex_orders(client)) == 1
