@@ -143,3 +143,100 @@ async def test_finex_retry_with_the_same_key_places_one_order(
         assert again.json() == retry.json()
         assert again.headers["Idempotent-Replayed"] == "true"
         assert len(await finex_orders(client)) == 1
+
+
+@pytest.mark.parametrize("surface", ["rest", "finex"])
+async def test_20_concurrent_requests_with_one_key_place_one_order(
+    clean_sandbox: EmbeddedSandbox, store_settings: dict[str, Any], surface: str
+) -> None:
+    path, order, read, method = {
+        "rest": ("/v1/orders", ORDER, rest_orders, "createOrder"),
+        "finex": ("/v1/finex/orders", FINEX_ORDER, finex_orders, "create_order"),
+    }[surface]
+    async with serve(app(clean_sandbox, **store_settings)) as client:
+        assert (await client.get("/v1/markets")).status_code == 200
+        headers = key()
+        clean_sandbox.set_faults(latency_ms=100)  # the first is still running when the others arrive
+        answers = await asyncio.gather(*(client.post(path, json=order, headers=headers) for _ in range(20)))
+        faults_off(clean_sandbox)
+        statuses = sorted(a.status_code for a in answers)
+        assert set(statuses) <= {200, 409}, [a.text for a in answers]
+        assert statuses.count(200) >= 1
+        for answer in answers:
+            if answer.status_code == 409:
+                assert answer.json()["type"] == "/problems/idempotency-in-progress"
+                assert answer.headers["Retry-After"] == "1"
+        assert len({a.text for a in answers if a.status_code == 200}) == 1  # replays equal the first
+        stats = clean_sandbox.stats()
+        assert (stats["rest"] if surface == "rest" else stats["ws"])[method] == 1
+        assert len(await read(client)) == 1
+
+
+async def test_a_restart_between_attempts_still_places_one_order(
+    clean_sandbox: EmbeddedSandbox, store_settings: dict[str, Any]
+) -> None:
+    headers = key()
+    settings = {"rest_timeout": 0.4, "rest_retries": 0, **store_settings}
+    async with serve(app(clean_sandbox, **settings)) as client:
+        assert (await client.get("/v1/markets")).status_code == 200
+        clean_sandbox.set_faults(latency_ms=800)
+        outcome_unknown(await client.post("/v1/orders", json=ORDER, headers=headers), 504)
+        faults_off(clean_sandbox)
+        await settle(rest_orders, client)
+    async with serve(app(clean_sandbox, **settings)) as client:  # a new gateway over the same store
+        retry = await client.post("/v1/orders", json=ORDER, headers=headers)
+        assert retry.status_code == 200, retry.text
+        assert [o["id"] for o in await rest_orders(client)] == [retry.json()["id"]]
+    async with serve(app(clean_sandbox, **settings)) as client:
+        again = await client.post("/v1/orders", json=ORDER, headers=headers)
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert again.json() == retry.json()
+        assert len(await rest_orders(client)) == 1
+    assert clean_sandbox.stats()["rest"]["createOrder"] == 1
+
+
+async def test_same_key_other_request_is_422_and_bad_keys_are_refused(
+    clean_sandbox: EmbeddedSandbox, store_settings: dict[str, Any]
+) -> None:
+    async with serve(app(clean_sandbox, **store_settings)) as client:
+        headers = key()
+        assert (await client.post("/v1/orders", json=ORDER, headers=headers)).status_code == 200
+        other = await client.post("/v1/orders", json={**ORDER, "volume": "0.02"}, headers=headers)
+        assert other.status_code == 422
+        assert other.json()["type"] == "/problems/idempotency-key-reused"
+        finex_order = {**FINEX_ORDER, "price": "99"}  # both surfaces trade on one engine: keep them apart
+        elsewhere = await client.post("/v1/finex/orders", json=finex_order, headers=headers)
+        assert elsewhere.status_code == 200  # keys are scoped per surface and credential
+        bad = await client.post("/v1/orders", json=ORDER, headers={"Idempotency-Key": '""'})
+        assert bad.status_code == 422
+        assert bad.json()["errors"][0]["location"] == "header Idempotency-Key"
+        assert len(await rest_orders(client)) == 1
+
+
+async def test_keys_on_cancel_bulk_and_cancel_all(
+    clean_sandbox: EmbeddedSandbox, store_settings: dict[str, Any]
+) -> None:
+    async with serve(app(clean_sandbox, ws_call_timeout=0.3, **store_settings)) as client:
+        placed = (await client.post("/v1/orders", json=ORDER)).json()
+        headers = key()
+        clean_sandbox.set_faults(error_rate=1.0, error_statuses=[500])
+        outcome_unknown(await client.post(f"/v1/orders/{placed['id']}/cancel", headers=headers), 502)
+        faults_off(clean_sandbox)
+        cancel = await client.post(f"/v1/orders/{placed['id']}/cancel", headers=headers)
+        assert cancel.status_code == 200, cancel.text
+        assert cancel.json()["state"] == "cancelled"
+        bulk_key = key()
+        clean_sandbox.set_faults(ws_drop_rate=1.0, ws_drop_methods=["create_bulk"])
+        bulk = [{**FINEX_ORDER, "price": "102"}, {**FINEX_ORDER, "price": "103"}]
+        outcome_unknown(await client.post("/v1/finex/orders/bulk", json=bulk, headers=bulk_key), 504)
+        faults_off(clean_sandbox)
+        report = await client.post("/v1/finex/orders/bulk", json=bulk, headers=bulk_key)
+        assert report.status_code == 200, report.text
+        assert [r["ok"] for r in report.json()] == [True, True]
+        assert clean_sandbox.stats()["ws"]["create_bulk"] == 1
+        all_key = key()
+        assert (await client.post("/v1/finex/orders/cancel-all", headers=all_key)).status_code == 204
+        replay = await client.post("/v1/finex/orders/cancel-all", headers=all_key)
+        assert replay.status_code == 204
+        assert replay.headers["Idempotent-Replayed"] == "true"
+        assert clean_sandbox.stats()["ws"]["cancel_all"] == 1
