@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
-from gateway import docs, problems
+from gateway import browser, docs, problems, secrets
+from gateway.access import check_access, server_credentials_configured
 from gateway.auth import Auth
 from gateway.drift import DriftMonitor
 from gateway.finex import event_models
@@ -63,13 +64,20 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
                 )
                 log.info("embedded sandbox at %s", running.base_url)
             upstream = resolve_upstream(settings, running)
+            check_access(settings, upstream)
+            tokens = [t.get_secret_value() for t in settings.gateway_tokens]
+            secrets.register(upstream.credentials.api_key, upstream.credentials.jwt, *tokens)
+            if settings.redis_url is not None:
+                secrets.register(settings.redis_url.get_secret_value())
             metrics = Metrics()
             state = GatewayState(
                 settings=settings,
                 upstream=upstream,
                 metrics=metrics,
                 drift=DriftMonitor(metrics),
-                auth=Auth(upstream.credentials, [t.get_secret_value() for t in settings.gateway_tokens]),
+                auth=Auth(
+                    upstream.credentials, tokens, pass_through=not server_credentials_configured(settings)
+                ),
             )
             await open_clients(state, stack)
             from gateway.idempotency import open_idempotency
@@ -91,6 +99,7 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
     )
     problems.install_handlers(app)
     app.add_middleware(MetricsMiddleware)
+    browser.install(app, settings)
     docs.mount(app)
     for router in routers():
         app.include_router(router)

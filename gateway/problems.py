@@ -34,6 +34,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gateway.secrets import scrub
+
 __all__ = [
     "PROBLEM_JSON",
     "BadUpstreamResponse",
@@ -195,10 +197,7 @@ async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GatewayError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
     headers.update(getattr(exc, "headers", None) or {})
-    body = exc.problem(request.url.path)
-    scrub = getattr(request.app.state, "scrub", None)
-    if scrub is not None:
-        body = scrub(body, request.headers.get("authorization"))
+    body = scrub(exc.problem(request.url.path), request.headers.get("authorization"))
     return problem_response(body, headers or None)
 
 

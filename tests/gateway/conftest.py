@@ -24,7 +24,7 @@ def gateway_settings(**overrides: Any) -> Settings:
     """Settings independent of the environment and any ``.env`` file."""
     values: dict[str, Any] = {
         "rest_timeout": 5.0, "rest_retries": 2, "rest_retry_backoff": 0.01,
-        "allowed_hosts": ["gateway", "testserver"], **overrides,
+        "allowed_hosts": ["gateway", "testserver", "127.0.0.1", "localhost"], **overrides,
     }  # fmt: skip
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
