@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import sys
 
 import uvicorn
 import uvloop
 
+from gateway import secrets
+from gateway.access import StartRefused, check_access
 from gateway.app import create_app
 from gateway.settings import get_settings
 
@@ -37,10 +40,35 @@ def _banner(host: str, port: int, embedded: bool, api_key: str | None) -> str:
     return "\n".join(lines)
 
 
+def _configure_logging(level_name: str) -> None:
+    """Our loggers and the websockets library's at ``LOG_LEVEL`` on stderr, then the secret filter on
+    every handler (uvicorn's included: ``uvicorn.Config`` has configured them by now)."""
+    level = logging.getLevelName(level_name.upper())
+    logging.basicConfig(
+        level=level if isinstance(level, int) else 5,  # uvicorn's "trace" is 5
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    secrets.install_log_filter()
+
+
 def serve(host: str, port: int) -> int:
-    settings = get_settings()
+    settings = get_settings().model_copy(update={"bind_host": host})
+    embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
+    try:
+        check_access(settings, embedded)
+    except StartRefused as exc:
+        print(f"gateway: {exc}", file=sys.stderr, flush=True)
+        return 2
     app = create_app(settings)
-    config = uvicorn.Config(app, host=host, port=port, log_level=settings.log_level, access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        access_log=False,
+        server_header=False,  # no version banner
+    )
+    _configure_logging(settings.log_level)
     server = uvicorn.Server(config)
 
     async def run() -> None:
@@ -56,7 +84,7 @@ def serve(host: str, port: int) -> int:
         await task
 
     uvloop.run(run())  # what uvicorn itself would pick; asyncio.run() would not
-    return 0
+    return 0 if server.started else 3
 
 
 def main(argv: list[str] | None = None) -> int:

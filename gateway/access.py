@@ -18,7 +18,6 @@ import ipaddress
 import logging
 
 from gateway.settings import Settings
-from gateway.state import Upstream
 
 __all__ = ["StartRefused", "check_access", "server_credentials_configured"]
 
@@ -42,7 +41,7 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def check_access(settings: Settings, upstream: Upstream) -> None:
+def check_access(settings: Settings, embedded: bool) -> None:
     """Raise ``StartRefused`` (or, with the opt-out, log a critical warning) as the table says."""
     if settings.gateway_tokens:
         return
@@ -51,7 +50,7 @@ def check_access(settings: Settings, upstream: Upstream) -> None:
             "server-side upstream credentials are configured and GATEWAY_TOKENS is empty: anyone who "
             "reaches the port could trade on the account"
         )
-    elif upstream.embedded and not _loopback(settings.bind_host):
+    elif embedded and not _loopback(settings.bind_host):
         reason = f"the embedded sandbox's demo account would be open to anyone on {settings.bind_host}"
     else:
         return

@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
                 )
                 log.info("embedded sandbox at %s", running.base_url)
             upstream = resolve_upstream(settings, running)
-            check_access(settings, upstream)
+            check_access(settings, upstream.embedded)
             tokens = [t.get_secret_value() for t in settings.gateway_tokens]
             secrets.register(upstream.credentials.api_key, upstream.credentials.jwt, *tokens)
             if settings.redis_url is not None:

@@ -82,6 +82,7 @@ def _operation(operation_id: str, handler: Handler) -> Callable[[Request], Await
     async def endpoint(request: Request) -> Response:
         state = _state(request)
         state.rest_counts[operation_id] += 1
+        state.saw_authorization(request.headers.get("authorization"))
         faults = state.faults
         if faults.latency_ms:
             # The request has arrived (body read) before the delay, as on a slow real server: a caller
