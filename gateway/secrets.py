@@ -28,7 +28,7 @@ _SECRETS: set[str] = set()
 
 _PATTERNS: Final = [
     # Authorization header values however a library prints them.
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=,]\s*\(?\s*b?['\"]?)([^'\"\r\n]+)"), rf"\g<1>{REDACTED}"),
+    (re.compile(r"(?i)(authorization['\"]?\s*[:=,]\s*\(?\s*(?:b?['\"])?)([^'\"\r\n]+)"), rf"\g<1>{REDACTED}"),
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), rf"\g<1>{REDACTED}"),
     (re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), REDACTED),
 ]
