@@ -43,6 +43,7 @@ from gateway.problems import (
     OutcomeUnknown,
     UpstreamRejected,
 )
+from gateway.secrets import scrub
 
 __all__ = [
     "REPLAYED_HEADER",
@@ -283,7 +284,7 @@ class Idempotency:
                     return replay
             raise self._unknown(exc, attempt, key) from None
         except UpstreamRejected as exc:  # the upstream answered no: that is the outcome, replayed as such
-            body = exc.problem()
+            body = scrub(exc.problem())  # stored without configured secrets; scrubbed again on replay
             await self.store.replace(rkey, rev, {**data, "state": DONE, "problem": body}, self.ttl)
             raise
         except GatewayError:  # nothing was sent: forget the key so the same request can be sent again

@@ -240,3 +240,17 @@ async def test_keys_on_cancel_bulk_and_cancel_all(
         assert replay.status_code == 204
         assert replay.headers["Idempotent-Replayed"] == "true"
         assert clean_sandbox.stats()["ws"]["cancel_all"] == 1
+
+
+async def test_an_upstream_refusal_is_replayed_as_such(
+    clean_sandbox: EmbeddedSandbox, store_settings: dict[str, Any]
+) -> None:
+    readonly = {"Authorization": clean_sandbox.credentials.readonly_api_key, **key()}
+    async with serve(app(clean_sandbox, **store_settings)) as client:
+        first = await client.post("/v1/orders", json=ORDER, headers=readonly)
+        assert first.status_code == 403
+        replay = await client.post("/v1/orders", json=ORDER, headers=readonly)
+        assert replay.status_code == 403
+        assert replay.headers["Idempotent-Replayed"] == "true"
+        assert replay.json()["type"] == first.json()["type"] == "/problems/upstream-forbidden"
+    assert clean_sandbox.stats()["rest"]["createOrder"] == 1
