@@ -9,6 +9,7 @@
     ├── Forbidden                   403   /problems/forbidden             cross-site request, bad Host
     ├── IdempotencyInProgress       409   /problems/idempotency-in-progress  same key still running
     ├── IdempotencyKeyReused        422   /problems/idempotency-key-reused   same key, other request
+    ├── StoreUnavailable            503   /problems/store-unavailable     idempotency store down
     └── UpstreamError                                                     anything from an upstream
         ├── UpstreamRejected    400/401/403 /problems/upstream-…          upstream 4xx, see below
         ├── UpstreamUnavailable     503   /problems/upstream-unavailable  upstream 503, connect error, drop
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidRequest",
     "NotFound",
     "OutcomeUnknown",
+    "StoreUnavailable",
     "Unauthorized",
     "UpstreamError",
     "UpstreamRejected",
@@ -120,6 +122,14 @@ class IdempotencyKeyReused(GatewayError):
     status = 422
     slug = "idempotency-key-reused"
     title = "The Idempotency-Key was used for a different request"
+
+
+class StoreUnavailable(GatewayError):
+    """The idempotency store cannot be reached; nothing was sent upstream."""
+
+    status = 503
+    slug = "store-unavailable"
+    title = "Idempotency store unavailable"
 
 
 class UpstreamError(GatewayError):

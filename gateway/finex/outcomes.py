@@ -30,6 +30,7 @@ newest ``LIST_LIMIT`` is missed, and a request the upstream still executes after
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -51,6 +52,8 @@ from gateway.problems import (
 from generated.finex_layouts import LAYOUTS
 
 __all__ = ["LIST_LIMIT", "FinexAttempt", "json_outcome", "no_content", "outcome_of"]
+
+log = logging.getLogger("gateway.finex")
 
 LIST_LIMIT: Final = 100
 _TASKS: set[asyncio.Task[None]] = set()
@@ -109,7 +112,7 @@ class FinexAttempt:
                     stored = self.shape(self.client.result(self.method, outcome))
                 except UpstreamError:
                     stored = None  # answered but unusable: settled, reconciliation decides
-            task: asyncio.Task[None] = asyncio.ensure_future(late(stored))
+            task: asyncio.Task[None] = asyncio.ensure_future(_complete(late, stored, self.method))
             _TASKS.add(task)
             task.add_done_callback(_TASKS.discard)
 
@@ -152,6 +155,13 @@ class FinexAttempt:
             result = {"uuid": found[0]["uuid"]} if self.kind == "create" else [row["uuid"] for row in found]
             return Found(self.shape(result), str(found[0]["uuid"]) if self.kind == "create" else None)
         return Unresolved(candidates)
+
+
+async def _complete(late: LateSink, stored: Stored | None, method: str) -> None:
+    try:
+        await late(stored)
+    except Exception:  # e.g. the store is closed at shutdown: the record stays unknown, retries reconcile
+        log.exception("a late %s reply could not complete its idempotency record", method)
 
 
 def _matches(row: dict[str, Any], order: dict[str, Any]) -> bool:

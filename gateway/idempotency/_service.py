@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypeVar
 
 import orjson
 from fastapi.responses import Response
@@ -41,6 +41,7 @@ from gateway.problems import (
     IdempotencyKeyReused,
     InvalidRequest,
     OutcomeUnknown,
+    StoreUnavailable,
     UpstreamRejected,
 )
 from gateway.secrets import scrub
@@ -65,6 +66,7 @@ __all__ = [
 
 log = logging.getLogger("gateway.idempotency")
 
+T = TypeVar("T")
 REPLAYED_HEADER: Final = "Idempotent-Replayed"
 RECONCILED_HEADER: Final = "Idempotency-Reconciled"
 RUNNING: Final = "running"
@@ -253,7 +255,13 @@ class Idempotency:
                 "fp": fp, "state": RUNNING, "owner": me, "lease_until": now + self.lease,
                 "started_at": now, "settled": False, "context": context, "unknown_status": 504,
             }  # fmt: skip
-            existing = await self.store.create(rkey, fresh, self.ttl)
+            try:
+                existing = await self.store.create(rkey, fresh, self.ttl)
+            except Exception as exc:
+                log.warning("idempotency store unavailable: %s", type(exc).__name__)
+                raise StoreUnavailable(
+                    "the idempotency store is unavailable; nothing was sent, retry later with the same key"
+                ) from None
             if existing is None:
                 return await self._first(rkey, 1, fresh, key, attempt)
             rev, data = existing
@@ -278,30 +286,32 @@ class Idempotency:
         except OutcomeUnknown as exc:
             self._count_unknown(attempt)
             new = {**data, "state": UNKNOWN, "settled": exc.settled, "unknown_status": exc.status}
-            if not await self.store.replace(rkey, rev, new, self.ttl):
+            if not await self._try(self.store.replace(rkey, rev, new, self.ttl)):
                 replay = await self._settled_meanwhile(rkey, attempt)
                 if replay is not None:
                     return replay
             raise self._unknown(exc, attempt, key) from None
         except UpstreamRejected as exc:  # the upstream answered no: that is the outcome, replayed as such
             body = scrub(exc.problem())  # stored without configured secrets; scrubbed again on replay
-            await self.store.replace(rkey, rev, {**data, "state": DONE, "problem": body}, self.ttl)
+            await self._try(self.store.replace(rkey, rev, {**data, "state": DONE, "problem": body}, self.ttl))
             raise
         except GatewayError:  # nothing was sent: forget the key so the same request can be sent again
-            await self.store.delete(rkey, rev)
+            await self._try(self.store.delete(rkey, rev))
             raise
         except BaseException:  # a bug or a cancellation, possibly after sending: keep it unknown
-            await self.store.replace(rkey, rev, {**data, "state": UNKNOWN, "settled": False}, self.ttl)
+            await self._try(
+                self.store.replace(rkey, rev, {**data, "state": UNKNOWN, "settled": False}, self.ttl)
+            )
             raise
         if sent.ref is not None:
-            await self.claim(rkey, sent.ref)
+            await self._try(self.claim(rkey, sent.ref))
         new = {**data, "state": DONE, "outcome": sent.outcome.encode()}
-        if not await self.store.replace(rkey, rev, new, self.ttl):
+        if not await self._try(self.store.replace(rkey, rev, new, self.ttl)):
             log.warning("idempotency record %s changed while its request ran", attempt.operation)
         return sent.outcome.response()
 
     async def _settled_meanwhile(self, rkey: str, attempt: Attempt) -> Response | None:
-        current = await self.store.get(rkey)
+        current = await self._try(self.store.get(rkey))
         if current is not None and current[1]["state"] == DONE:
             return self._replay(current[1], attempt)
         return None
@@ -378,6 +388,15 @@ class Idempotency:
         return complete
 
     # -- helpers ----------------------------------------------------------------------------------
+    @staticmethod
+    async def _try(operation: Awaitable[T]) -> T | None:
+        """A store write after the upstream call: a failing store must not hide the call's outcome."""
+        try:
+            return await operation
+        except Exception:
+            log.exception("idempotency store write failed after the upstream call")
+            return None
+
     @staticmethod
     def claim_key(rkey: str, ref: str) -> str:
         upstream, scope, _ = rkey.split(":", 2)

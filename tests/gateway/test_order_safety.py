@@ -58,7 +58,7 @@ async def settle(read: Any, client: httpx.AsyncClient, count: int = 1) -> None:
 
 
 REST_FAULTS = {
-    "latency": {"latency_ms": 800},
+    "latency": {"latency_ms": 1000},
     "500": {"error_rate": 1.0, "error_statuses": [500]},
     "503": {"error_rate": 1.0, "error_statuses": [503]},
     "504": {"error_rate": 1.0, "error_statuses": [504]},
@@ -117,7 +117,7 @@ async def test_finex_retry_with_the_same_key_places_one_order(
         assert await finex_orders(client) == []
         headers = key()
         if fault == "late-reply":
-            clean_sandbox.set_faults(latency_ms=700)
+            clean_sandbox.set_faults(latency_ms=1500)
         elif fault == "dropped-reply":
             clean_sandbox.set_faults(ws_drop_rate=1.0, ws_drop_methods=["create_order"])
         else:
@@ -254,3 +254,15 @@ async def test_an_upstream_refusal_is_replayed_as_such(
         assert replay.headers["Idempotent-Replayed"] == "true"
         assert replay.json()["type"] == first.json()["type"] == "/problems/upstream-forbidden"
     assert clean_sandbox.stats()["rest"]["createOrder"] == 1
+
+
+async def test_an_unreachable_store_sends_nothing(clean_sandbox: EmbeddedSandbox) -> None:
+    from tests.gateway.conftest import free_port
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    async with serve(app(clean_sandbox, redis_url=dead)) as client:
+        answer = await client.post("/v1/orders", json=ORDER, headers=key())
+        assert answer.status_code == 503
+        assert answer.json()["type"] == "/problems/store-unavailable"
+        assert dead not in answer.text
+    assert clean_sandbox.stats()["rest"].get("createOrder", 0) == 0
