@@ -29,8 +29,8 @@ from gateway.finex.models import (
     vocabulary,
 )
 from gateway.finex.outcomes import FinexAttempt, Kind, json_outcome, no_content
-from gateway.idempotency import Stored, fingerprint, scope_of
 from gateway.finex.protocol import reply_example
+from gateway.idempotency import Stored, fingerprint, scope_of
 from gateway.iqfinex.shaping import json_response
 from gateway.problems import BadUpstreamResponse
 from gateway.schemas import list_of

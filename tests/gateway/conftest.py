@@ -7,7 +7,7 @@ through ``httpx.ASGITransport``; the gateway itself talks to the sandbox over re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
