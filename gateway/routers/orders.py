@@ -49,7 +49,7 @@ async def create_order(state: State, api_key: ApiKey, key: IdempotencyKey, reque
     requests.check_precision(amounts, asset.get("accuracy") if asset else None)
     upstream = requests.upstream_order(market, side, amounts)
     body = CreateOrderRequest.from_dict(upstream)
-    attempt = outcomes.CreateOrder(state.rest, api_key, body, state.settings.reconcile_skew)
+    attempt = outcomes.CreateOrder("createOrder", state.rest, api_key, body, state.settings.reconcile_skew)
     context = _order_context(market, side, amounts)
     fp = fingerprint("POST", request.url.path, request.url.query, raw)
     return await state.idempotency.run(key, scope_of(api_key), fp, context, attempt)
@@ -144,6 +144,6 @@ async def list_order_trades(
 async def cancel_order(
     state: State, api_key: ApiKey, key: IdempotencyKey, id: OrderId, request: Request
 ) -> Response:
-    attempt = outcomes.CancelOrder(state.rest, api_key, id)
+    attempt = outcomes.CancelOrder("cancelOrder", state.rest, api_key, id)
     fp = fingerprint("POST", request.url.path, request.url.query, await request.body())
     return await state.idempotency.run(key, scope_of(api_key), fp, {}, attempt)
