@@ -8,9 +8,13 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format typecheck lint-spec codegen codegen-check contract bench clean
+.PHONY: install system-deps run test lint format typecheck lint-spec codegen codegen-check contract bench clean
 
-install: $(VENV_STAMP) $(NODE_STAMP)
+install: $(VENV_STAMP) $(NODE_STAMP) system-deps
+
+# The tests start a real Redis (the idempotency store for replicas): Debian's redis-server.
+system-deps:
+	@command -v redis-server >/dev/null || (apt-get update && apt-get install -y -o DPkg::Lock::Timeout=600 redis-server)
 
 $(VENV_STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import os
 import sys
 from contextlib import ExitStack
@@ -21,8 +22,11 @@ from contextlib import ExitStack
 import uvicorn
 import uvloop
 
+from gateway import secrets
+from gateway.access import StartRefused, check_access
 from gateway.app import create_app
 from gateway.settings import get_settings
+from gateway.state import SharedSandbox
 
 __all__ = ["main"]
 
@@ -44,10 +48,35 @@ def _banner(host: str, port: int, embedded: bool, api_key: str | None) -> str:
     return "\n".join(lines)
 
 
+def _configure_logging(level_name: str) -> None:
+    """Our loggers and the websockets library's at ``LOG_LEVEL`` on stderr, then the secret filter on
+    every handler (uvicorn's included: ``uvicorn.Config`` has configured them by now)."""
+    level = logging.getLevelName(level_name.upper())
+    logging.basicConfig(
+        level=level if isinstance(level, int) else 5,  # uvicorn's "trace" is 5
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    secrets.install_log_filter()
+
+
 def serve(host: str, port: int) -> int:
-    settings = get_settings()
+    settings = get_settings().model_copy(update={"bind_host": host})
+    embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
+    try:
+        check_access(settings, embedded)
+    except StartRefused as exc:
+        print(f"gateway: {exc}", file=sys.stderr, flush=True)
+        return 2
     app = create_app(settings)
-    config = uvicorn.Config(app, host=host, port=port, log_level=settings.log_level, access_log=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        access_log=False,
+        server_header=False,  # no version banner
+    )
+    _configure_logging(settings.log_level)
     server = uvicorn.Server(config)
 
     async def run() -> None:
@@ -63,29 +92,29 @@ def serve(host: str, port: int) -> int:
         await task
 
     uvloop.run(run())  # what uvicorn itself would pick; asyncio.run() would not
-    return 0
+    return 0 if server.started else 3
 
 
 def serve_workers(host: str, port: int, workers: int) -> int:
     """N worker processes (``create_app`` imported by each), the embedded sandbox run once, here."""
     from uvicorn.supervisors import Multiprocess
 
-    settings = get_settings()
+    settings = get_settings().model_copy(update={"bind_host": host})
+    embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
+    try:
+        check_access(settings, embedded)
+    except StartRefused as exc:
+        print(f"gateway: {exc}", file=sys.stderr, flush=True)
+        return 2
     with ExitStack() as stack:
-        embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
+        os.environ["BIND_HOST"] = host  # each worker checks access and allowed hosts against it
         if embedded:
             from sandbox import EmbeddedSandbox
 
             sandbox = stack.enter_context(
                 EmbeddedSandbox(trader=settings.sandbox_trader, seed=settings.sandbox_seed)
             )
-            demo = sandbox.credentials
-            os.environ.update(
-                IQFINEX_BASE_URL=settings.iqfinex_base_url or sandbox.base_url,
-                FINEX_WS_URL=settings.finex_ws_url or sandbox.ws_url,
-                IQFINEX_API_KEY=os.environ.get("IQFINEX_API_KEY") or demo.api_key,
-                FINEX_JWT=os.environ.get("FINEX_JWT") or demo.jwt,
-            )
+            os.environ["SHARED_SANDBOX"] = SharedSandbox.to_json(sandbox)
         config = uvicorn.Config(
             "gateway.app:create_app",
             factory=True,
@@ -95,6 +124,7 @@ def serve_workers(host: str, port: int, workers: int) -> int:
             loop="uvloop",
             log_level=settings.log_level,
             access_log=False,
+            server_header=False,  # no version banner
         )
         sock = config.bind_socket()
         api_key = settings.iqfinex_api_key.get_secret_value() if settings.iqfinex_api_key else None

@@ -2,11 +2,14 @@
 
 - ``Authorization: Bearer <gateway token>`` (a token listed in ``GATEWAY_TOKENS``): the gateway's
   server-side upstream credentials (``IQFINEX_API_KEY`` / ``FINEX_JWT`` or ``CREDENTIALS_FILE``).
-- Any other ``Authorization`` header is passed through: on REST-backed routes the value is the
-  Iqfinex API key (the upstream's own scheme: the raw key); on websocket-backed routes
-  ``Bearer <jwt>`` gives the JWT of the upstream connection.
-- No header: the server-side credentials, unless ``GATEWAY_TOKENS`` is set (then the private routes
-  demand one). With the embedded sandbox and nothing configured, the sandbox's demo account.
+  The gateway token itself never leaves the gateway.
+- **Server-side credentials in use** (configured, or ``GATEWAY_TOKENS`` set): any other
+  ``Authorization`` value is refused with 401 and never forwarded upstream (it may be another
+  deployment's gateway token); no header: 401 when gateway tokens are set.
+- **Pass-through** (no server-side credentials configured): the value is the caller's own upstream
+  credential: on REST-backed routes the Iqfinex API key (the upstream's scheme: the raw key), on
+  websocket-backed routes ``Bearer <jwt>``. With the embedded sandbox and no header, the sandbox's
+  demo account.
 
 Credentials never appear in logs, metric labels or error bodies.
 """
@@ -33,9 +36,20 @@ class UpstreamCredentials:
 
 
 class Auth:
-    def __init__(self, server: UpstreamCredentials, gateway_tokens: list[str]) -> None:
+    def __init__(
+        self, server: UpstreamCredentials, gateway_tokens: list[str], *, pass_through: bool = True
+    ) -> None:
+        """``pass_through``: forward a caller's own credential (False once server-side credentials
+        are configured or gateway tokens are set)."""
         self._server = server
         self._tokens = [t.encode() for t in gateway_tokens]
+        self._pass_through = pass_through and not gateway_tokens
+
+    def _foreign(self) -> Unauthorized:
+        return Unauthorized(
+            "the Authorization value is not a gateway token of this gateway; send "
+            "'Authorization: Bearer <gateway token>' (other values are never forwarded upstream)"
+        )
 
     def _is_gateway_token(self, authorization: str) -> bool:
         scheme, _, token = authorization.partition(" ")
@@ -56,6 +70,8 @@ class Auth:
         if key is not None:
             return key
         if authorization is not None and not self._is_gateway_token(authorization):
+            if not self._pass_through:
+                raise self._foreign()
             return authorization
         raise Unauthorized("send the Iqfinex API key in the Authorization header (or a gateway bearer token)")
 
@@ -65,6 +81,8 @@ class Auth:
         if jwt is not None:
             return jwt
         if authorization is not None and not self._is_gateway_token(authorization):
+            if not self._pass_through:
+                raise self._foreign()
             scheme, _, token = authorization.partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 return token.strip()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Header, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from gateway.idempotency import parse_key
 from gateway.state import GatewayState
 
-__all__ = ["ApiKey", "Jwt", "State"]
+__all__ = ["ApiKey", "IdempotencyKey", "Jwt", "State"]
 
 
 async def _state(request: Request) -> GatewayState:  # async: no thread-pool hop per request
@@ -50,3 +51,27 @@ ApiKey = Annotated[str, Depends(_api_key)]
 
 Jwt = Annotated[str | None, Depends(_jwt)]
 """The upstream Finex JWT for this request (None: anonymous connection)."""
+
+
+IDEMPOTENCY_KEY_DESCRIPTION = (
+    "Optional key (draft-ietf-httpapi-idempotency-key-header-07, an sf-string such as "
+    '`"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is accepted too; 1 to 255 printable ASCII '
+    "characters) that makes a retry safe: the first request with a key runs once and every repeat with "
+    "the same key and the same request gets its stored outcome (`Idempotent-Replayed: true`). Same key, "
+    "other request: 422 `idempotency-key-reused`; a repeat while the first still runs: 409 "
+    "`idempotency-in-progress`. After an `outcome-unknown` answer a retry with the key checks the "
+    "upstream instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL` "
+    "seconds (default 24 h)."
+)
+
+
+async def _idempotency_key(
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION)
+    ] = None,
+) -> str | None:
+    return parse_key(idempotency_key)
+
+
+IdempotencyKey = Annotated[str | None, Depends(_idempotency_key)]
+"""The request's idempotency key (None: none sent); 422 problem when malformed."""

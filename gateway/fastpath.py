@@ -3,7 +3,8 @@
 Profiles of the ticker route (py-spy under load, README "Performance") put about 55 % of the
 gateway's CPU in the framework around the endpoint: five middlewares, a linear route match over
 every route, and dependency solving, for a route whose only input is one path segment. This layer
-sits in front of the whole middleware stack and handles a request only when it is *certainly* valid
+sits inside the browser-safety middleware (host, cross-site and header checks still apply) and in
+front of the rest of the stack; it handles a request only when it is *certainly* valid
 (an exact path, a parameter that passes the upstream contract's own pattern, a query string it can
 read completely); it then calls the very endpoint function FastAPI would call (same coalescing, same
 body, same headers) and counts it in the same ``gateway_requests`` metrics. Anything else (an unknown
@@ -144,10 +145,6 @@ class FastPath:
 
 
 def install(app: FastAPI) -> None:
-    """Put :class:`FastPath` in front of ``app``'s middleware stack (built on the first request)."""
-    build = app.build_middleware_stack
-
-    def build_with_fast_path() -> ASGIApp:
-        return FastPath(build(), app)
-
-    app.build_middleware_stack = build_with_fast_path  # type: ignore[method-assign]
+    """Add :class:`FastPath` as a middleware: the ones added after it (host, cross-site and header
+    checks, :mod:`gateway.browser`) run before it, the framework's routing and dependencies after."""
+    app.add_middleware(FastPath, gateway=app)

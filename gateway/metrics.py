@@ -54,3 +54,27 @@ class Metrics:
             ["upstream", "operation", "location"],
             registry=self.registry,
         )
+        self.outcome_unknown = Counter(
+            "gateway_outcome_unknown",
+            "State-changing calls answered outcome-unknown (sent, outcome not known)",
+            ["upstream", "operation"],
+            registry=self.registry,
+        )
+        self.late_replies = Counter(
+            "gateway_late_replies",
+            "Upstream replies that came after the timeout and completed an idempotency record",
+            ["upstream", "operation"],
+            registry=self.registry,
+        )
+        self.reconciliations = Counter(
+            "gateway_reconciliations",
+            "Retries of an unknown outcome checked against the upstream, by result",
+            ["upstream", "operation", "result"],
+            registry=self.registry,
+        )
+        self.replays = Counter(
+            "gateway_idempotent_replays",
+            "Requests answered from a stored idempotency record",
+            ["upstream", "operation"],
+            registry=self.registry,
+        )

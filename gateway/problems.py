@@ -6,16 +6,23 @@
     ├── InvalidRequest              422   /problems/invalid-request       our own validation
     ├── NotFound                    404   /problems/not-found
     ├── Unauthorized                401   /problems/unauthorized          missing/unknown credentials
+    ├── Forbidden                   403   /problems/forbidden             cross-site request, bad Host
+    ├── IdempotencyInProgress       409   /problems/idempotency-in-progress  same key still running
+    ├── IdempotencyKeyReused        422   /problems/idempotency-key-reused   same key, other request
+    ├── StoreUnavailable            503   /problems/store-unavailable     idempotency store down
     └── UpstreamError                                                     anything from an upstream
         ├── UpstreamRejected    400/401/403 /problems/upstream-…          upstream 4xx, see below
         ├── UpstreamUnavailable     503   /problems/upstream-unavailable  upstream 503, connect error, drop
         ├── UpstreamTimeout         504   /problems/upstream-timeout      upstream 504, no reply in time
-        └── BadUpstreamResponse     502   /problems/bad-upstream-response upstream 500, bad or odd body
+        ├── BadUpstreamResponse     502   /problems/bad-upstream-response upstream 500, bad or odd body
+        └── OutcomeUnknown       502/504  /problems/outcome-unknown       a state-changing call was sent
+                                                                          and its outcome is not known
 
 Upstream 4xx map to the matching client error: 400 → 400 ``upstream-bad-request``, 401 → 401
 ``upstream-unauthorized``, 402 (the upstream's "action is forbidden for API key") → 403
 ``upstream-forbidden``, 403 (the upstream's "authorization token expired") → 401
-``upstream-credentials-expired``. The upstream's message becomes ``detail``. Bodies never carry
+``upstream-credentials-expired``. The upstream's message becomes ``detail``, scrubbed of every
+configured secret and of the caller's own credential (:mod:`gateway.secrets`). Bodies never carry
 stack traces or credentials.
 """
 
@@ -28,12 +35,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gateway.secrets import scrub
+
 __all__ = [
     "PROBLEM_JSON",
     "BadUpstreamResponse",
+    "Forbidden",
     "GatewayError",
+    "IdempotencyInProgress",
+    "IdempotencyKeyReused",
     "InvalidRequest",
     "NotFound",
+    "OutcomeUnknown",
+    "StoreUnavailable",
     "Unauthorized",
     "UpstreamError",
     "UpstreamRejected",
@@ -87,6 +101,37 @@ class Unauthorized(GatewayError):
     title = "Unauthorized"
 
 
+class Forbidden(GatewayError):
+    status = 403
+    slug = "forbidden"
+    title = "Forbidden"
+
+
+class IdempotencyInProgress(GatewayError):
+    """A request with the same ``Idempotency-Key`` is still being processed (draft-07: 409)."""
+
+    status = 409
+    slug = "idempotency-in-progress"
+    title = "A request with this Idempotency-Key is still in progress"
+    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
+
+
+class IdempotencyKeyReused(GatewayError):
+    """The ``Idempotency-Key`` was first used for a different request (draft-07: 422)."""
+
+    status = 422
+    slug = "idempotency-key-reused"
+    title = "The Idempotency-Key was used for a different request"
+
+
+class StoreUnavailable(GatewayError):
+    """The idempotency store cannot be reached; nothing was sent upstream."""
+
+    status = 503
+    slug = "store-unavailable"
+    title = "Idempotency store unavailable"
+
+
 class UpstreamError(GatewayError):
     status = 502
     slug = "bad-upstream-response"
@@ -132,6 +177,20 @@ class BadUpstreamResponse(UpstreamError):
     title = "Bad upstream response"
 
 
+class OutcomeUnknown(UpstreamError):
+    """A state-changing call reached (or may have reached) the upstream and its outcome is not known:
+    no answer in time, the connection lost after sending, an unreadable answer, a 5xx answer. The
+    order (or cancel) **may have been executed**. ``status`` keeps the 502/504 of the failure."""
+
+    slug = "outcome-unknown"
+    title = "Outcome unknown: the request may have been executed upstream"
+
+    def __init__(self, status: int, detail: str, *, settled: bool, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.status = status  # type: ignore[misc]
+        self.settled = settled  # the upstream is done with the request (it answered, or the socket closed)
+
+
 def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(body, status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
 
@@ -146,8 +205,10 @@ def _location(loc: tuple[Any, ...] | list[Any]) -> str:
 
 async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GatewayError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem_response(exc.problem(request.url.path), headers)
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    headers.update(getattr(exc, "headers", None) or {})
+    body = scrub(exc.problem(request.url.path), request.headers.get("authorization"))
+    return problem_response(body, headers or None)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

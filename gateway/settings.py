@@ -80,6 +80,42 @@ class Settings(BaseSettings):
     )
     heartbeat_interval: float = Field(default=15.0, gt=0)
 
+    # Idempotency keys (state-changing routes): the store and how long a record lives.
+    data_dir: Path = Field(
+        default=Path(".gateway-data"),
+        description="directory of the embedded store (SQLite, WAL): survives restarts, shared by the "
+        "worker processes of one machine",
+    )
+    redis_url: SecretStr | None = Field(
+        default=None, description="Redis URL of the shared store for replicas on several machines"
+    )
+    idempotency_ttl: float = Field(default=86400.0, gt=0, description="seconds an idempotency record lives")
+    reconcile_skew: float = Field(
+        default=5.0,
+        ge=0,
+        description="seconds of clock difference allowed when matching upstream orders to a first attempt",
+    )
+
+    # Access and browser safety.
+    allow_open_access: bool = Field(
+        default=False,
+        description="start with server-side credentials and no GATEWAY_TOKENS (anyone who reaches the "
+        "port trades on the account; logged as a loud warning)",
+    )
+    bind_host: str = Field(default="127.0.0.1", description="the address served on (set by --host)")
+    shared_sandbox: SecretStr | None = Field(
+        default=None,
+        description="internal, set by `--workers`: the supervisor's embedded sandbox (JSON: URLs and demo "
+        "credentials) that every worker uses instead of starting its own",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="accepted Host header names; empty: the loopback names and the bind address",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="browser origins allowed by CORS (empty: CORS off)"
+    )
+
     # Embedded sandbox.
     sandbox_trader: bool = Field(default=True, description="run the sandbox's background trader")
     sandbox_seed: int = 0

@@ -17,11 +17,12 @@ from gateway.settings import Settings
 
 if TYPE_CHECKING:
     from gateway.finex.client import FinexClient
+    from gateway.idempotency import Idempotency
     from gateway.iqfinex.client import IqfinexClient
     from gateway.iqfinex.coalesce import Coalescer
     from sandbox import EmbeddedSandbox
 
-__all__ = ["GatewayState", "Upstream", "resolve_upstream"]
+__all__ = ["GatewayState", "SharedSandbox", "Upstream", "resolve_upstream"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,28 @@ class Upstream:
     embedded: bool
 
 
-def resolve_upstream(settings: Settings, sandbox: EmbeddedSandbox | None) -> Upstream:
+@dataclass(frozen=True)
+class SharedSandbox:
+    """The embedded sandbox of a ``--workers`` supervisor, as each worker sees it (URLs, demo account)."""
+
+    base_url: str
+    ws_url: str
+    credentials: UpstreamCredentials
+
+    @classmethod
+    def from_json(cls, text: str) -> SharedSandbox:
+        data = json.loads(text)
+        return cls(data["base_url"], data["ws_url"], UpstreamCredentials(data["api_key"], data["jwt"]))
+
+    @staticmethod
+    def to_json(sandbox: EmbeddedSandbox) -> str:
+        demo = sandbox.credentials
+        return json.dumps(
+            {"base_url": sandbox.base_url, "ws_url": sandbox.ws_url, "api_key": demo.api_key, "jwt": demo.jwt}
+        )
+
+
+def resolve_upstream(settings: Settings, sandbox: EmbeddedSandbox | SharedSandbox | None) -> Upstream:
     api_key = settings.iqfinex_api_key.get_secret_value() if settings.iqfinex_api_key else None
     jwt = settings.finex_jwt.get_secret_value() if settings.finex_jwt else None
     if settings.credentials_file is not None:
@@ -67,3 +89,4 @@ class GatewayState:
     rest: IqfinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving
     finex: FinexClient = None  # type: ignore[assignment]  # set in the lifespan before serving
     coalescer: Coalescer = None  # type: ignore[assignment]  # public market data; set in the lifespan
+    idempotency: Idempotency = None  # type: ignore[assignment]  # set in the lifespan before serving

@@ -8,7 +8,9 @@
 ``POST /__sandbox/clock``   ``{"advance": seconds}`` moves the simulated clock forward
 ``POST /__sandbox/ws/disconnect`` close every websocket connection now (an upstream drop)
 ``GET /__sandbox/stats``    ``{"rest": {operationId: n}, "ws": {method: n}, "ws_connections": n,
-                            "ws_refused": n, "ws_frames_sent": n}`` (connections: accepted handshakes)
+                            "ws_refused": n, "ws_frames_sent": n, "authorization_sha256": [hex, ...]}``
+                            (connections: accepted handshakes; the SHA-256 of every ``Authorization``
+                            value received, never the value)
 =========================== ===========================================================
 """
 
@@ -82,6 +84,7 @@ async def stats(request: Request) -> JSONResponse:
             "ws_connections": state.ws_connections,
             "ws_refused": state.ws_refused,
             "ws_frames_sent": state.ws_frames_sent,
+            "authorization_sha256": sorted(state.authorization_seen),
         }
     )
 

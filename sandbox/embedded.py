@@ -104,6 +104,7 @@ class EmbeddedSandbox:
             "ws_connections": state.ws_connections,
             "ws_refused": state.ws_refused,
             "ws_frames_sent": state.ws_frames_sent,
+            "authorization_sha256": sorted(state.authorization_seen),
         }
 
     def _call(self, func: Any) -> None:

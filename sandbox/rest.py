@@ -82,8 +82,12 @@ def _operation(operation_id: str, handler: Handler) -> Callable[[Request], Await
     async def endpoint(request: Request) -> Response:
         state = _state(request)
         state.rest_counts[operation_id] += 1
+        state.saw_authorization(request.headers.get("authorization"))
         faults = state.faults
         if faults.latency_ms:
+            # The request has arrived (body read) before the delay, as on a slow real server: a caller
+            # that gives up meanwhile does not undo it (a late order is still placed).
+            await request.body()
             await asyncio.sleep(faults.latency_ms / 1000)
         if faults.drift and operation_id in _DRIFT_UNDOCUMENTED_500:
             # Drift: a 500 whose body is not the documented Error shape.

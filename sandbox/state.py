@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from decimal import Decimal
@@ -65,6 +66,11 @@ class SandboxState:
         self.ws_connections = 0
         self.ws_refused = 0
         self.ws_frames_sent = 0
+        self.authorization_seen: set[str] = set()  # SHA-256 of every Authorization value received
+
+    def saw_authorization(self, value: str | None) -> None:
+        if value is not None:
+            self.authorization_seen.add(hashlib.sha256(value.encode()).hexdigest())
 
     def reset(self) -> None:
         self.clock.offset = 0.0
@@ -73,6 +79,7 @@ class SandboxState:
         self.rest_counts.clear()
         self.ws_counts.clear()
         self.ws_frames_sent = 0
+        self.authorization_seen.clear()
 
     def credentials(self) -> dict[str, Any]:
         demo = self.config.accounts[0]

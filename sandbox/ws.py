@@ -439,6 +439,7 @@ class _FrameError(WsError):
 async def websocket_endpoint(websocket: WebSocket) -> None:
     state: SandboxState = websocket.app.state.sandbox
     hub: Hub = websocket.app.state.hub
+    state.saw_authorization(websocket.headers.get("authorization"))
     try:
         account = state.keys.account_for_jwt(websocket.headers.get("authorization"), state.clock.now())
     except ValueError as exc:

@@ -98,7 +98,7 @@ import sandbox, contract.cli, contract.ws, contract.rest
 async def gateway() -> list[int]:
     app = create_app(Settings(_env_file=None))  # no upstream URLs: the gateway starts its sandbox
     async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://gateway"
+        transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1"  # an allowed Host by default
     ) as client:
         paths = ["/v1/markets/BTCUSDT/ticker", "/v1/account/balances", "/v1/finex/orders", "/openapi.json"]
         return [(await client.get(path)).status_code for path in paths]

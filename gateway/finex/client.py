@@ -57,6 +57,7 @@ from gateway.finex.connection import (
     REPLY,
     FinexConnection,
     FinexPool,
+    LateReply,
     credential_tag,
 )
 from gateway.finex.feed import EventFeed, FeedOptions
@@ -167,12 +168,15 @@ class FinexClient:
         except UpstreamRejected:
             return
 
-    async def raw(self, jwt: str | None, method: str, args: Sequence[Any]) -> msgspec.Raw:
-        """``[1, id, method, args]`` → the reply's exact ``result`` bytes; counted, never retried."""
+    async def raw(
+        self, jwt: str | None, method: str, args: Sequence[Any], on_late: LateReply | None = None
+    ) -> msgspec.Raw:
+        """``[1, id, method, args]`` → the reply's exact ``result`` bytes; counted, never retried.
+        ``on_late``: gets a reply that comes after the timeout (see :mod:`gateway.finex.connection`)."""
         started = time.perf_counter()
         outcome = "ok"
         try:
-            return await self.pool.get(jwt).call(method, args)
+            return await self.pool.get(jwt).call(method, args, on_late=on_late)
         except UpstreamRejected:
             outcome = "rejected"
             self._metrics.upstream_errors.labels(UPSTREAM, method, "rejected").inc()
@@ -186,9 +190,14 @@ class FinexClient:
             self._metrics.upstream_calls.labels(UPSTREAM, method, outcome).inc()
             self._metrics.upstream_latency.labels(UPSTREAM, method).observe(time.perf_counter() - started)
 
-    async def call(self, jwt: str | None, method: str, args: Sequence[Any]) -> Any:
+    async def call(
+        self, jwt: str | None, method: str, args: Sequence[Any], on_late: LateReply | None = None
+    ) -> Any:
         """The normalized result of ``method`` (rows → objects named by the spec's slot titles)."""
-        raw = await self.raw(jwt, method, args)
+        return self.result(method, await self.raw(jwt, method, args, on_late))
+
+    def result(self, method: str, raw: msgspec.Raw) -> Any:
+        """A reply's raw ``result`` of ``method``, normalized (502 problem when it cannot be)."""
         try:
             return _RESULTS[method](decode_json(bytes(raw)))
         except (NormalizationError, DecimalError, TypeError, AttributeError, KeyError) as exc:

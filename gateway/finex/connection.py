@@ -18,14 +18,18 @@ Behaviour of a :class:`FinexConnection`:
   Request ids are monotonic per connection object; replies are matched to callers through a dict of
   futures. One reader task owns the receive side; sends go through a lock.
 * **Per-call deadline.** ``timeout`` bounds the whole call (connecting included). No reply in time →
-  ``UpstreamTimeout`` and the slot is freed; a reply arriving later is dropped and counted in
-  ``late_replies``. Not connected in time → ``UpstreamUnavailable``.
+  ``UpstreamTimeout`` and the slot is freed; a reply arriving later is counted in ``late_replies``
+  and handed to the call's ``on_late`` callback if it gave one (its result, or the
+  ``UpstreamRejected`` of an error reply; ``CallLost`` when the socket closes first), else dropped.
+  At most ``max_in_flight`` late callbacks are kept per socket (oldest forgotten). Not connected in
+  time → ``UpstreamUnavailable``.
 * **Bounded in-flight.** Beyond ``max_in_flight`` pending calls a call fails at once with
   ``UpstreamUnavailable("too many calls in flight")``; nothing queues without bound.
 * **Drops are never retried.** When the socket drops, every call in flight fails with
-  ``UpstreamUnavailable``; nothing is ever sent twice (a ``create_order`` or ``create_bulk`` whose
-  reply was lost may or may not have been executed, and only the caller can find out). The next call
-  reconnects. Connecting makes at most ``connect_attempts`` attempts per call with jittered
+  ``CallLost`` (an ``UpstreamUnavailable``: sent, outcome unknown); nothing is ever sent twice (a
+  ``create_order`` or ``create_bulk`` whose reply was lost may or may not have been executed; see
+  :mod:`gateway.finex.outcomes` for how a retry finds out). The next call reconnects. Connecting
+  makes at most ``connect_attempts`` attempts per call with jittered
   exponential backoff capped by ``reconnect_max_delay``; the backoff carries over between calls
   while the upstream keeps failing, and concurrent callers share one attempt.
 * **Credentials.** A JWT goes in the upgrade request (``Authorization: Bearer <jwt>``). A handshake
@@ -76,12 +80,14 @@ if TYPE_CHECKING:
     from gateway.settings import Settings
 
 __all__ = [
+    "CallLost",
     "EventListener",
     "EventStream",
     "FinexConnection",
     "FinexEvent",
     "FinexPool",
     "FrameHook",
+    "LateReply",
     "LinkListener",
     "credential_tag",
 ]
@@ -109,6 +115,14 @@ class FinexEvent(msgspec.Struct, frozen=True):
 EventListener = Callable[[FinexEvent], object]
 LinkListener = Callable[[str], object]
 """Called with a short reason whenever a socket of the connection closes (drop, idle close, shutdown)."""
+LateReply = Callable[[msgspec.Raw | BaseException], object]
+"""Called inline by the reader with a reply that came after its call timed out (keep it cheap)."""
+
+
+class CallLost(UpstreamUnavailable):
+    """The socket closed after the request was sent and before its reply: the outcome is unknown."""
+
+
 FrameHook = Callable[[int, str, bytes], object]
 
 
@@ -162,11 +176,12 @@ def _retrieve(task: asyncio.Task[Any]) -> None:
 class _Link:
     """One open socket with its reader task and the calls waiting for a reply on it."""
 
-    __slots__ = ("pending", "reader", "ws")
+    __slots__ = ("late", "pending", "reader", "ws")
 
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.pending: dict[int, asyncio.Future[msgspec.Raw]] = {}
+        self.late: dict[int, LateReply] = {}  # timed-out calls that still want their reply
         self.reader: asyncio.Task[None] | None = None
 
 
@@ -365,6 +380,7 @@ class FinexConnection:
         args: Sequence[Any],
         *,
         timeout: float | None = None,  # noqa: ASYNC109 (per-call deadline → UpstreamTimeout, frees the slot)
+        on_late: LateReply | None = None,
     ) -> msgspec.Raw:
         """Send ``[1, id, method, args]`` and return the reply's raw ``result``.
 
@@ -405,6 +421,13 @@ class FinexConnection:
                         f"could not connect to the upstream websocket within {limit:g}s"
                     ) from None
                 self.timeouts += 1
+                if on_late is not None and link is not None:
+                    if self._link is not link:  # the socket is already gone: no reply can come
+                        self._late(on_late, CallLost("the upstream websocket closed before the reply"))
+                    else:
+                        if len(link.late) >= self.max_in_flight:
+                            link.late.pop(next(iter(link.late)))
+                        link.late[request_id] = on_late
                 raise UpstreamTimeout(f"no reply to {method} within {limit:g}s") from None
         finally:
             if link is not None and request_id is not None:
@@ -626,7 +649,12 @@ class FinexConnection:
             future = link.pending.pop(frame.request_id, None)
             if future is None or future.done():
                 self.late_replies += 1
-                log.debug("finex late/unknown reply id=%d dropped (%s)", frame.request_id, self.tag)
+                late = link.late.pop(frame.request_id, None)
+                if late is None:
+                    log.debug("finex late/unknown reply id=%d dropped (%s)", frame.request_id, self.tag)
+                else:
+                    is_error = frame.method == ERROR_METHOD
+                    self._late(late, self._error_reply(frame.result) if is_error else frame.result)
             elif frame.method == ERROR_METHOD:
                 future.set_exception(self._error_reply(frame.result))
             else:
@@ -637,6 +665,12 @@ class FinexConnection:
             self._hook(hook, kind, frame.name, data)
         if self._listeners or self._streams:
             self._deliver(FinexEvent(kind, frame.name, frame.payload, data))
+
+    def _late(self, late: LateReply, outcome: msgspec.Raw | BaseException) -> None:
+        try:
+            late(outcome)
+        except Exception:
+            log.exception("finex late-reply callback failed (%s)", self.tag)
 
     def _hook(self, hook: FrameHook, kind: int, name: str, data: bytes) -> None:
         try:
@@ -677,6 +711,9 @@ class FinexConnection:
         if self._link is link:
             self._link = None
         pending, link.pending = link.pending, {}
+        late, link.late = link.late, {}
+        for callback in late.values():
+            self._late(callback, CallLost("the upstream websocket closed before the late reply"))
         if pending:
             self.drops += 1
             log.warning(
@@ -690,7 +727,7 @@ class FinexConnection:
         for future in pending.values():
             if not future.done():
                 future.set_exception(
-                    UpstreamUnavailable("the upstream websocket closed with the call in flight; not retried")
+                    CallLost("the upstream websocket closed with the call in flight; not retried")
                 )
         for listener in tuple(self._link_listeners):
             try:

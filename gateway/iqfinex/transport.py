@@ -34,6 +34,7 @@ jittered exponential backoff on 500/503/504, timeouts, transport errors and malf
 
 from __future__ import annotations
 
+import http.cookiejar
 from typing import Any
 
 import aiohttp
@@ -71,7 +72,10 @@ class _AiohttpSender(_Sender):
         self, method: str, url: str, params: Query, body: bytes | None, headers: dict[str, str]
     ) -> tuple[int, bytes]:
         if self._session is None:
-            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._pool_size))
+            # No cookie jar: the session is shared by every caller, so no cookie may cross callers.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size), cookie_jar=aiohttp.DummyCookieJar()
+            )
         query = {k: str(v) for k, v in params.items()} if params else None
         request = self._session.request(method, self._base + url, params=query, data=body, headers=headers)
         async with request as response:
@@ -84,8 +88,9 @@ class _AiohttpSender(_Sender):
 
 class _HttpxSender(_Sender):
     def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport, timeout: float) -> None:
+        no_cookies = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         self._client = httpx.AsyncClient(
-            base_url=base_url, transport=transport, timeout=httpx.Timeout(timeout)
+            base_url=base_url, transport=transport, timeout=httpx.Timeout(timeout), cookies=no_cookies
         )
 
     async def send(

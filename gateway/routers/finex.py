@@ -1,19 +1,22 @@
 """Finex websocket methods over HTTP, one route per method, on the credential's shared connection.
 
-Every route makes exactly one upstream call and never retries it: a ``create_order`` or
-``create_bulk`` whose reply is lost (504, 503) may or may not have been executed, so the caller checks
-``GET /v1/finex/orders`` before trying again. Rows come back as objects named by the AsyncAPI slot
+Every route makes exactly one upstream call and never retries it. A state-changing call whose outcome
+is unknown (reply lost or late, socket closed in flight) answers the ``outcome-unknown`` problem; with
+an ``Idempotency-Key`` a late reply completes the record and a retry reconciles instead of sending
+again (:mod:`gateway.finex.outcomes`). Rows come back as objects named by the AsyncAPI slot
 titles, in the shared vocabulary (``state: open``, ``type: limit``) with canonical decimals.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from gateway.deps import Jwt, State
+from gateway._decimal import canonical_decimal
+from gateway.deps import IdempotencyKey, Jwt, State
 from gateway.finex import requests as req
 from gateway.finex.models import (
     MARKET_PATTERN,
@@ -25,7 +28,9 @@ from gateway.finex.models import (
     spec_slot,
     vocabulary,
 )
+from gateway.finex.outcomes import FinexAttempt, Kind, json_outcome, no_content
 from gateway.finex.protocol import reply_example
+from gateway.idempotency import Stored, fingerprint, scope_of
 from gateway.iqfinex.shaping import json_response
 from gateway.problems import BadUpstreamResponse
 from gateway.schemas import list_of
@@ -130,6 +135,38 @@ def _no_content() -> Response:
     return Response(status_code=204)
 
 
+async def _once(
+    state: State,
+    jwt: str | None,
+    key: str | None,
+    request: Request,
+    raw: bytes,
+    method: str,
+    args: list[Any],
+    kind: Kind,
+    shape: Any = no_content,
+    context: dict[str, Any] | None = None,
+) -> Response:
+    """One state-changing call under the request's idempotency key (if any)."""
+    attempt = FinexAttempt(
+        state.finex, jwt, method, args, shape, kind, state.settings.reconcile_skew, context or {}
+    )
+    fp = fingerprint(request.method, request.url.path, request.url.query, raw)
+    return await state.idempotency.run(key, scope_of(jwt), fp, attempt.context, attempt)
+
+
+def _order_context(body: Any) -> dict[str, Any]:
+    """An order body (validated) in the vocabulary of listed orders, for reconciliation."""
+
+    def text(value: Any) -> str | None:
+        return None if value is None else canonical_decimal(Decimal(str(value)))
+
+    return {
+        "market": str(body.get("market", "")).lower(), "side": body.get("side"), "type": body.get("type"),
+        "amount": text(body.get("amount")), "price": text(body.get("price")),
+    }  # fmt: skip
+
+
 # ------------------------------------------------------------------------------------ orders
 @router.get(
     "/v1/finex/orders",
@@ -202,9 +239,12 @@ async def list_order_trades(state: State, jwt: Jwt, uuid: Uuid) -> Response:
     responses=finex_responses(Created, {"uuid": "4fec493d-c2a2-11ea-b670-1831bf9834b0"}),
     openapi_extra=_body(_ORDER_BODY),
 )
-async def create_order(state: State, jwt: Jwt, request: Request) -> Response:
-    args = req.order_args(req.decode_body(await request.body()))
-    return json_response(await state.finex.call(jwt, "create_order", args))
+async def create_order(state: State, jwt: Jwt, key: IdempotencyKey, request: Request) -> Response:
+    raw = await request.body()
+    body = req.decode_body(raw)
+    args = req.order_args(body)
+    context = {"orders": [_order_context(body)]}
+    return await _once(state, jwt, key, request, raw, "create_order", args, "create", json_outcome, context)
 
 
 @router.post(
@@ -227,13 +267,23 @@ async def create_order(state: State, jwt: Jwt, request: Request) -> Response:
         _array_of({k: v for k, v in _ORDER_BODY.items() if k != "title"}, [_ORDER_BODY["example"]])
     ),
 )
-async def create_bulk(state: State, jwt: Jwt, request: Request) -> Response:
-    orders = req.orders_args(req.decode_body(await request.body()))
-    outcomes = await state.finex.call(jwt, "create_bulk", orders)
-    if not isinstance(outcomes, list) or len(outcomes) != len(orders):
+async def create_bulk(state: State, jwt: Jwt, key: IdempotencyKey, request: Request) -> Response:
+    raw = await request.body()
+    body = req.decode_body(raw)
+    orders = req.orders_args(body)
+    context = {"orders": [_order_context(order) for order in body]}
+
+    def shape(outcomes: Any) -> Stored:
+        return json_outcome(_bulk_report(outcomes, len(orders)))
+
+    return await _once(state, jwt, key, request, raw, "create_bulk", orders, "bulk", shape, context)
+
+
+def _bulk_report(outcomes: Any, sent: int) -> list[dict[str, Any]]:
+    if not isinstance(outcomes, list) or len(outcomes) != sent:
         raise BadUpstreamResponse(
             f"create_bulk answered {len(outcomes) if isinstance(outcomes, list) else 'no list'} outcome(s) "
-            f"for {len(orders)} order(s); check GET /v1/finex/orders before retrying"
+            f"for {sent} order(s)"
         )
     failed = _failed_outcome()
     report = [
@@ -245,7 +295,7 @@ async def create_bulk(state: State, jwt: Jwt, request: Request) -> Response:
         }
         for index, outcome in enumerate(outcomes)
     ]
-    return json_response(report)
+    return report
 
 
 def _failed_outcome() -> str:
@@ -264,11 +314,17 @@ def _failed_outcome() -> str:
     openapi_extra=OPTIONAL_CREDENTIALS,
 )
 async def cancel_order(
-    state: State, jwt: Jwt, uuid: Uuid, market: Annotated[str, Query(pattern=MARKET_PATTERN)]
+    state: State,
+    jwt: Jwt,
+    key: IdempotencyKey,
+    uuid: Uuid,
+    market: Annotated[str, Query(pattern=MARKET_PATTERN)],
+    request: Request,
 ) -> Response:
     args = req.cancel_args([{"market": market, "uuid": uuid}])
-    await state.finex.call(jwt, "cancel_order", args)
-    return _no_content()
+    return await _once(
+        state, jwt, key, request, b"", "cancel_order", args, "cancel", context={"uuids": [uuid]}
+    )
 
 
 @router.post(
@@ -282,10 +338,12 @@ async def cancel_order(
         _array_of(_TARGET_BODY, [{"market": "btcusd", "uuid": "bc8b9e47-ac5f-443c-ae7b-e4e9758df20b"}])
     ),
 )
-async def cancel_orders(state: State, jwt: Jwt, request: Request) -> Response:
-    args = req.cancel_args(req.decode_body(await request.body()))
-    await state.finex.call(jwt, "cancel_order", args)
-    return _no_content()
+async def cancel_orders(state: State, jwt: Jwt, key: IdempotencyKey, request: Request) -> Response:
+    raw = await request.body()
+    body = req.decode_body(raw)
+    args = req.cancel_args(body)
+    context = {"uuids": [target["uuid"] for target in body]}
+    return await _once(state, jwt, key, request, raw, "cancel_order", args, "cancel", context=context)
 
 
 @router.post(
@@ -297,9 +355,8 @@ async def cancel_orders(state: State, jwt: Jwt, request: Request) -> Response:
     responses=finex_responses(None, status=204),
     openapi_extra=OPTIONAL_CREDENTIALS,
 )
-async def cancel_all(state: State, jwt: Jwt) -> Response:
-    await state.finex.call(jwt, "cancel_all", [])
-    return _no_content()
+async def cancel_all(state: State, jwt: Jwt, key: IdempotencyKey, request: Request) -> Response:
+    return await _once(state, jwt, key, request, await request.body(), "cancel_all", [], "repeatable")
 
 
 # ------------------------------------------------------------------------------------ transfers
@@ -363,11 +420,12 @@ async def set_config_value(
     jwt: Jwt,
     component: Annotated[str, Path(max_length=128, description="Component name, e.g. `finex`.")],
     key: Annotated[str, Path(max_length=128)],
+    idempotency_key: IdempotencyKey,
     request: Request,
 ) -> Response:
-    args = req.config_args(component, key, req.decode_body(await request.body()))
-    await state.finex.call(jwt, "set_config_value", args)
-    return _no_content()
+    raw = await request.body()
+    args = req.config_args(component, key, req.decode_body(raw))
+    return await _once(state, jwt, idempotency_key, request, raw, "set_config_value", args, "repeatable")
 
 
 @router.get(

@@ -1,7 +1,9 @@
 """Orders of the account behind the API key: place, cancel, list, inspect.
 
-Placing and cancelling are sent upstream exactly once (never retried): a timeout answers 504 and the
-caller checks ``GET /v1/orders/open`` before trying again.
+Placing and cancelling are sent upstream exactly once (never retried automatically). When the outcome
+is unknown (no answer in time, connection lost, unreadable answer) the answer is the
+``outcome-unknown`` problem; a retry with the same ``Idempotency-Key`` then reconciles against the
+upstream instead of sending again (:mod:`gateway.iqfinex.outcomes`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gateway.deps import ApiKey, State
-from gateway.iqfinex import requests, shaping
+from gateway._decimal import canonical_decimal
+from gateway.deps import ApiKey, IdempotencyKey, State
+from gateway.idempotency import fingerprint, scope_of
+from gateway.iqfinex import outcomes, requests, shaping
 from gateway.iqfinex.models import OrderRequest, model, route
 from gateway.iqfinex.requests import DEFAULT, Limit, Offset, Sort, spec_path
 from gateway.iqfinex.shaping import json_response
@@ -38,13 +42,30 @@ _ORDER_BODY = {
     **route("createOrder", "Place an order (sent upstream once, never retried)", model("Order"), True,
             shaping.example("createOrder"), _ORDER_BODY),
 )  # fmt: skip
-async def create_order(state: State, api_key: ApiKey, request: Request) -> Response:
-    market, side, amounts = requests.parse_order(await request.body())
+async def create_order(state: State, api_key: ApiKey, key: IdempotencyKey, request: Request) -> Response:
+    raw = await request.body()
+    market, side, amounts = requests.parse_order(raw)
     asset = await _market(state, market)
     requests.check_precision(amounts, asset.get("accuracy") if asset else None)
-    body = CreateOrderRequest.from_dict(requests.upstream_order(market, side, amounts))
-    data = await state.rest.call("createOrder", api_key=api_key, body=body)
-    return json_response(shaping.normalize("createOrder", data))
+    upstream = requests.upstream_order(market, side, amounts)
+    body = CreateOrderRequest.from_dict(upstream)
+    attempt = outcomes.CreateOrder("createOrder", state.rest, api_key, body, state.settings.reconcile_skew)
+    context = _order_context(market, side, amounts)
+    fp = fingerprint("POST", request.url.path, request.url.query, raw)
+    return await state.idempotency.run(key, scope_of(api_key), fp, context, attempt)
+
+
+def _order_context(market: str, side: str, amounts: dict[str, Any]) -> dict[str, Any]:
+    """What reconciliation matches an upstream order on (normalized vocabulary, canonical decimals)."""
+
+    def text(name: str) -> str | None:
+        return canonical_decimal(amounts[name]) if name in amounts else None
+
+    kind = "stop_limit" if "stop_price" in amounts else "limit" if "price" in amounts else "market"
+    return {
+        "market": market.upper(), "side": side, "type": kind, "volume": text("volume"),
+        "price": text("price"), "stop_price": text("stop_price"),
+    }  # fmt: skip
 
 
 async def _market(state: State, market: str) -> dict[str, Any] | None:
@@ -120,6 +141,9 @@ async def list_order_trades(
     **route("cancelOrder", "Cancel an order (sent upstream once, never retried)", model("Order"), True,
             shaping.example("cancelOrder")),
 )  # fmt: skip
-async def cancel_order(state: State, api_key: ApiKey, id: OrderId) -> Response:
-    data = await state.rest.call("cancelOrder", id, api_key=api_key)
-    return json_response(shaping.normalize("cancelOrder", data))
+async def cancel_order(
+    state: State, api_key: ApiKey, key: IdempotencyKey, id: OrderId, request: Request
+) -> Response:
+    attempt = outcomes.CancelOrder("cancelOrder", state.rest, api_key, id)
+    fp = fingerprint("POST", request.url.path, request.url.query, await request.body())
+    return await state.idempotency.run(key, scope_of(api_key), fp, {}, attempt)

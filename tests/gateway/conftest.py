@@ -7,7 +7,7 @@ through ``httpx.ASGITransport``; the gateway itself talks to the sandbox over re
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -22,7 +22,10 @@ from sandbox import EmbeddedSandbox
 
 def gateway_settings(**overrides: Any) -> Settings:
     """Settings independent of the environment and any ``.env`` file."""
-    values: dict[str, Any] = {"rest_timeout": 5.0, "rest_retries": 2, "rest_retry_backoff": 0.01, **overrides}
+    values: dict[str, Any] = {
+        "rest_timeout": 5.0, "rest_retries": 2, "rest_retry_backoff": 0.01,
+        "allowed_hosts": ["gateway", "testserver", "127.0.0.1", "localhost"], **overrides,
+    }  # fmt: skip
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
@@ -51,3 +54,84 @@ def make_client(sandbox: EmbeddedSandbox) -> Callable[..., AbstractAsyncContextM
         return serve(create_app(gateway_settings(**overrides), sandbox=sandbox))
 
     return make
+
+
+# ------------------------------------------------------------------------------------ stores
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``redis-server`` on a free 127.0.0.1 port in a temporary directory (``make install``
+    installs Debian's package); its URL. Stopped at the end of the session."""
+    import shutil
+    import subprocess
+    import time
+
+    import redis
+
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.fail("redis-server is not installed (make install installs it)")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [exe, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir), "--save", "",
+         "--appendonly", "no", "--daemonize", "no", "--logfile", str(workdir / "redis.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        for _ in range(200):  # bounded wait until it answers
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None:
+                    pytest.fail("redis-server exited at start")
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start")
+        client.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store_settings(request: pytest.FixtureRequest, tmp_path: Any) -> dict[str, Any]:
+    """Settings of one idempotency store: a fresh SQLite directory, or the session Redis (flushed)."""
+    if request.param == "sqlite":
+        return {"data_dir": tmp_path / "data"}
+    import redis
+
+    url = request.getfixturevalue("redis_server")
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+    return {"redis_url": url, "data_dir": tmp_path / "unused"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Gateways built by the tests keep their embedded store in a temporary directory."""
+    import os
+
+    previous = os.environ.get("DATA_DIR")
+    os.environ["DATA_DIR"] = str(tmp_path_factory.mktemp("gateway-data"))
+    yield
+    if previous is None:
+        os.environ.pop("DATA_DIR", None)
+    else:
+        os.environ["DATA_DIR"] = previous

@@ -207,11 +207,16 @@ async def test_websocket_refuses_missing_credentials(sandbox: EmbeddedSandbox) -
         with pytest.raises(InvalidStatus):
             async with connect(f"ws://{base}/v1/events/ws"):
                 pass
-        async with connect(
-            f"ws://{base}/v1/events/ws", additional_headers={"Authorization": "Bearer not-a-jwt"}
-        ) as ws:
+        with pytest.raises(InvalidStatus):  # not a gateway token: refused, never forwarded upstream
+            async with connect(
+                f"ws://{base}/v1/events/ws", additional_headers={"Authorization": "Bearer not-a-jwt"}
+            ):
+                pass
+        async with httpx.AsyncClient(base_url=f"http://{base}") as http:
+            assert (await http.get("/v1/events")).status_code == 401
+    async with running_gateway(sandbox) as base:  # pass-through: the upstream refuses the JWT
+        jwt = {"Authorization": "Bearer not-a-jwt"}
+        async with connect(f"ws://{base}/v1/events/ws", additional_headers=jwt) as ws:
             error = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
             assert error["event"] == "error"
             assert error["data"]["status"] == 401
-        async with httpx.AsyncClient(base_url=f"http://{base}") as http:
-            assert (await http.get("/v1/events")).status_code == 401

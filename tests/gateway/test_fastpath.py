@@ -38,9 +38,12 @@ PASSED_ON = [
 
 
 def _fast_path(client: httpx.AsyncClient) -> FastPath:
-    stack = client._transport.app.middleware_stack  # type: ignore[attr-defined]
-    assert isinstance(stack, FastPath)
-    return stack
+    layer = client._transport.app.middleware_stack  # type: ignore[attr-defined]
+    for _ in range(20):  # down the middleware chain (each layer holds the next as ``app``)
+        if isinstance(layer, FastPath):
+            return layer
+        layer = layer.app
+    raise AssertionError("no FastPath in the middleware stack")
 
 
 def _comparable(response: httpx.Response) -> tuple[Any, ...]:
@@ -64,13 +67,12 @@ async def test_the_same_answer_with_and_without_the_fast_path(
 async def test_finex_orders_with_a_credential_header_go_to_fastapi(
     make_client: Any, clean_sandbox: EmbeddedSandbox
 ) -> None:
-    jwt = clean_sandbox.credentials.jwt
     async with make_client(gateway_tokens=["t0ken"]) as client:
         refused = await client.get("/v1/finex/orders")  # tokens configured: 401 without one, either way
         assert refused.status_code == 401
         assert refused.headers["www-authenticate"] == "Bearer"
         assert _fast_path(client).served == 1
-        sent = await client.get("/v1/finex/orders", headers={"Authorization": f"Bearer {jwt}"})
+        sent = await client.get("/v1/finex/orders", headers={"Authorization": "Bearer t0ken"})
         assert sent.status_code == 200
         assert _fast_path(client).served == 1
 
@@ -94,3 +96,13 @@ async def test_fast_requests_are_counted_like_the_others(client: httpx.AsyncClie
     line = 'gateway_requests_total{method="GET",route="/v1/markets/{market}/ticker",status="200"} 3.0'
     assert line in metrics
     assert _fast_path(client).served == 3
+
+
+async def test_fast_requests_still_pass_the_host_and_header_checks(client: httpx.AsyncClient) -> None:
+    refused = await client.get("/v1/markets/BTCUSDT/ticker", headers={"Host": "evil.example"})
+    assert refused.status_code == 400  # DNS rebinding: refused before the fast path sees it
+    assert _fast_path(client).served == 0
+    served = await client.get("/v1/markets/BTCUSDT/ticker")
+    assert served.status_code == 200
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert _fast_path(client).served == 1

@@ -197,8 +197,9 @@ async def test_private_methods_need_credentials(make_client: MakeClient) -> None
         assert body["type"] == "/problems/unauthorized"
         ok = await client.get("/v1/finex/orders", headers={"Authorization": "Bearer gateway-secret"})
         assert ok.status_code == 200
+        # With gateway tokens a value that is not one is refused here, never forwarded upstream.
         refused = await client.get("/v1/finex/orders", headers={"Authorization": "Bearer not-a-jwt"})
-        assert problem(refused, 401)["type"] == "/problems/upstream-unauthorized"
+        assert problem(refused, 401)["type"] == "/problems/unauthorized"
 
 
 async def test_caller_jwt_is_passed_through(client: httpx.AsyncClient, sandbox: EmbeddedSandbox) -> None:
@@ -244,7 +245,7 @@ async def test_dropped_reply_times_out_and_create_is_never_resent(
     async with make_client(ws_call_timeout=0.3) as client:
         sandbox.set_faults(ws_drop_rate=1.0, ws_drop_methods=["create_order"])
         body = problem(await client.post("/v1/finex/orders", json=LIMIT_BUY), 504)
-        assert body["type"] == "/problems/upstream-timeout"
+        assert body["type"] == "/problems/outcome-unknown"
         sandbox.set_faults(ws_drop_rate=0.0, ws_drop_methods=None)
         listed = (await client.get("/v1/finex/orders")).json()
         await asyncio.sleep(0.2)  # a late reply, if any, is dropped by the client
@@ -261,8 +262,8 @@ async def test_disconnect_mid_call_fails_it_and_next_call_reconnects(
         before = sandbox.stats()["ws_connections"]
         assert (await client.get("/v1/finex/orders")).status_code == 200
         sandbox.set_faults(ws_disconnect_after=1)  # this connection answered 1 request: it closes now
-        body = problem(await client.post("/v1/finex/orders", json=LIMIT_BUY), 503)
-        assert body["type"] == "/problems/upstream-unavailable"
+        body = problem(await client.post("/v1/finex/orders", json=LIMIT_BUY), 502)
+        assert body["type"] == "/problems/outcome-unknown"
         sandbox.set_faults(ws_disconnect_after=None)
         listed = await client.get("/v1/finex/orders")
         assert listed.status_code == 200

@@ -240,8 +240,12 @@ async def test_gateway_tokens_protect_private_routes(make_client: Any, sandbox: 
         assert ok.status_code == 200, ok.text
         # Public routes stay public.
         assert (await c.get("/v1/tickers")).status_code == 200
-        # Pass-through keys reach the upstream as they are.
+        # With gateway tokens, any other value is refused and never forwarded (even a valid key).
         creds = sandbox.credentials
+        refused = await c.get("/v1/account", headers={"Authorization": creds.api_key})
+        assert refused.status_code == 401
+        assert creds.api_key not in refused.text
+    async with make_client() as c:  # pass-through: keys reach the upstream as they are
         passed = await c.get("/v1/account", headers={"Authorization": creds.api_key})
         assert passed.status_code == 200
 

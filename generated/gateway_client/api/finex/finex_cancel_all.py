@@ -7,16 +7,23 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    idempotency_key: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/v1/finex/orders/cancel-all",
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -36,6 +43,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -77,8 +89,20 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Cancel all orders (cancel_all)
+
+    Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -88,7 +112,9 @@ def sync_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        idempotency_key=idempotency_key,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -100,8 +126,20 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Cancel all orders (cancel_all)
+
+    Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,14 +151,27 @@ def sync(
 
     return sync_detailed(
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Cancel all orders (cancel_all)
+
+    Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,7 +181,9 @@ async def asyncio_detailed(
         Response[Any | Problem]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        idempotency_key=idempotency_key,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -140,8 +193,20 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Cancel all orders (cancel_all)
+
+    Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,5 +219,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

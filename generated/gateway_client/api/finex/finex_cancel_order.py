@@ -8,14 +8,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...types import UNSET, Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     uuid: str,
     *,
     market: str,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -31,6 +35,7 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -50,6 +55,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -93,12 +103,22 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     market: str,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Cancel an order (cancel_order)
 
     Args:
         uuid (str): Order UUID.
         market (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -111,6 +131,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         uuid=uuid,
         market=market,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -125,12 +146,22 @@ def sync(
     *,
     client: AuthenticatedClient,
     market: str,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Cancel an order (cancel_order)
 
     Args:
         uuid (str): Order UUID.
         market (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,6 +175,7 @@ def sync(
         uuid=uuid,
         client=client,
         market=market,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -152,12 +184,22 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     market: str,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Cancel an order (cancel_order)
 
     Args:
         uuid (str): Order UUID.
         market (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,6 +212,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         uuid=uuid,
         market=market,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,12 +225,22 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     market: str,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Cancel an order (cancel_order)
 
     Args:
         uuid (str): Order UUID.
         market (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,5 +255,6 @@ async def asyncio(
             uuid=uuid,
             client=client,
             market=market,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,14 +8,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finex_cancel_target import FinexCancelTarget
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: list[FinexCancelTarget],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -49,6 +52,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -91,10 +99,20 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: list[FinexCancelTarget],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Cancel several orders (cancel_order)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCancelTarget]):  Example: [{'market': 'btcusd', 'uuid':
             'bc8b9e47-ac5f-443c-ae7b-e4e9758df20b'}].
 
@@ -108,6 +126,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -121,10 +140,20 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: list[FinexCancelTarget],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Cancel several orders (cancel_order)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCancelTarget]):  Example: [{'market': 'btcusd', 'uuid':
             'bc8b9e47-ac5f-443c-ae7b-e4e9758df20b'}].
 
@@ -139,6 +168,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -146,10 +176,20 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: list[FinexCancelTarget],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Cancel several orders (cancel_order)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCancelTarget]):  Example: [{'market': 'btcusd', 'uuid':
             'bc8b9e47-ac5f-443c-ae7b-e4e9758df20b'}].
 
@@ -163,6 +203,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -174,10 +215,20 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: list[FinexCancelTarget],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Cancel several orders (cancel_order)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCancelTarget]):  Example: [{'market': 'btcusd', 'uuid':
             'bc8b9e47-ac5f-443c-ae7b-e4e9758df20b'}].
 
@@ -193,5 +244,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

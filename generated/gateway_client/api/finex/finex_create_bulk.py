@@ -9,14 +9,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.finex_bulk_outcome import FinexBulkOutcome
 from ...models.finex_create_bulk_body_item import FinexCreateBulkBodyItem
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: list[FinexCreateBulkBodyItem],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -56,6 +59,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -98,6 +106,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: list[FinexCreateBulkBodyItem],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | list[FinexBulkOutcome]]:
     """Create several orders (create_bulk; sent once, never retried)
 
@@ -105,6 +114,15 @@ def sync_detailed(
     UUID or its failure.
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
             'side': 'buy', 'amount': '0.25', 'price': '9120'}].
 
@@ -118,6 +136,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +150,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: list[FinexCreateBulkBodyItem],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | list[FinexBulkOutcome] | None:
     """Create several orders (create_bulk; sent once, never retried)
 
@@ -138,6 +158,15 @@ def sync(
     UUID or its failure.
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
             'side': 'buy', 'amount': '0.25', 'price': '9120'}].
 
@@ -152,6 +181,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -159,6 +189,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: list[FinexCreateBulkBodyItem],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | list[FinexBulkOutcome]]:
     """Create several orders (create_bulk; sent once, never retried)
 
@@ -166,6 +197,15 @@ async def asyncio_detailed(
     UUID or its failure.
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
             'side': 'buy', 'amount': '0.25', 'price': '9120'}].
 
@@ -179,6 +219,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,6 +231,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: list[FinexCreateBulkBodyItem],
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | list[FinexBulkOutcome] | None:
     """Create several orders (create_bulk; sent once, never retried)
 
@@ -197,6 +239,15 @@ async def asyncio(
     UUID or its failure.
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
             'side': 'buy', 'amount': '0.25', 'price': '9120'}].
 
@@ -212,5 +263,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finex_config_value import FinexConfigValue
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     key: str,
     *,
     body: FinexConfigValue,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -52,6 +55,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -96,12 +104,22 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: FinexConfigValue,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Set a configuration value (set_config_value)
 
     Args:
         component (str): Component name, e.g. `finex`.
         key (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (FinexConfigValue):  Example: {'value': True, 'scope': 'public'}.
 
     Raises:
@@ -116,6 +134,7 @@ def sync_detailed(
         component=component,
         key=key,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,12 +150,22 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: FinexConfigValue,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Set a configuration value (set_config_value)
 
     Args:
         component (str): Component name, e.g. `finex`.
         key (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (FinexConfigValue):  Example: {'value': True, 'scope': 'public'}.
 
     Raises:
@@ -152,6 +181,7 @@ def sync(
         key=key,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -161,12 +191,22 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: FinexConfigValue,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
     """Set a configuration value (set_config_value)
 
     Args:
         component (str): Component name, e.g. `finex`.
         key (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (FinexConfigValue):  Example: {'value': True, 'scope': 'public'}.
 
     Raises:
@@ -181,6 +221,7 @@ async def asyncio_detailed(
         component=component,
         key=key,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,12 +235,22 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: FinexConfigValue,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
     """Set a configuration value (set_config_value)
 
     Args:
         component (str): Component name, e.g. `finex`.
         key (str):
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (FinexConfigValue):  Example: {'value': True, 'scope': 'public'}.
 
     Raises:
@@ -216,5 +267,6 @@ async def asyncio(
             key=key,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

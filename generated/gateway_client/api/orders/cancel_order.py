@@ -9,12 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.order import Order
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     id: int,
+    *,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -23,6 +28,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -48,6 +54,11 @@ def _parse_response(
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -90,11 +101,21 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | Problem]:
     """Cancel an order (sent upstream once, never retried)
 
     Args:
         id (int): Order id, as returned when the order was opened.
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,6 +127,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -119,11 +141,21 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Order | Problem | None:
     """Cancel an order (sent upstream once, never retried)
 
     Args:
         id (int): Order id, as returned when the order was opened.
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,6 +168,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -143,11 +176,21 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | Problem]:
     """Cancel an order (sent upstream once, never retried)
 
     Args:
         id (int): Order id, as returned when the order was opened.
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +202,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -170,11 +214,21 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Order | Problem | None:
     """Cancel an order (sent upstream once, never retried)
 
     Args:
         id (int): Order id, as returned when the order was opened.
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,5 +242,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

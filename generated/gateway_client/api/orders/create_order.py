@@ -9,14 +9,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.order import Order
 from ...models.order_request import OrderRequest
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: OrderRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -53,6 +56,11 @@ def _parse_response(
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -95,10 +103,20 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | Problem]:
     """Place an order (sent upstream once, never retried)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
@@ -117,6 +135,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -130,10 +149,20 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Order | Problem | None:
     """Place an order (sent upstream once, never retried)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
@@ -153,6 +182,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -160,10 +190,20 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | Problem]:
     """Place an order (sent upstream once, never retried)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
@@ -182,6 +222,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,10 +234,20 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Order | Problem | None:
     """Place an order (sent upstream once, never retried)
 
     Args:
+        idempotency_key (None | str | Unset): Optional key (draft-ietf-httpapi-idempotency-key-
+            header-07, an sf-string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`; a bare value is
+            accepted too; 1 to 255 printable ASCII characters) that makes a retry safe: the first
+            request with a key runs once and every repeat with the same key and the same request gets
+            its stored outcome (`Idempotent-Replayed: true`). Same key, other request: 422
+            `idempotency-key-reused`; a repeat while the first still runs: 409 `idempotency-in-
+            progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
+            instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
+            seconds (default 24 h).
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
@@ -217,5 +268,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
