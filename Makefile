@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run test lint format typecheck lint-spec codegen codegen-check contract bench clean
+.PHONY: install system-deps browser run test lint format typecheck lint-spec codegen codegen-check contract bench clean
 
 install: $(VENV_STAMP) $(NODE_STAMP) system-deps
 
@@ -23,14 +23,20 @@ $(VENV_STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
+# No install step may reach beyond the package registries: no analytics ping (@scarf/scarf, pulled in by
+# Prism), no browser download (puppeteer, pulled in by @asyncapi/html-template; see .puppeteerrc.cjs).
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	SCARF_ANALYTICS=false PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The docs test drives Debian's chromium (headless, through playwright-core); CI runs as root.
+browser:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y -o DPkg::Lock::Timeout=600 chromium)
 
 run: install
 	$(PY) -m gateway --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser
 	$(MAKE) --no-print-directory lint typecheck lint-spec codegen-check
 	$(PY) -m pytest
 

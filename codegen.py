@@ -19,6 +19,7 @@ Steps, each printing what it wrote:
    as JSON (``generated/*_contract.json``, ``*_contract.resolved.json``) for the validators.
 4. ``generated/gateway.openapi.json`` and ``generated/gateway_client/``: the gateway's own contract and a
    typed client for it.
+5. ``generated/docs/``: the upstream contracts' documentation pages (``tools/render_docs.py``).
 
 Spec problems (an untitled slot, duplicate titles, an enum mapping that misses a value, a dangling
 ``$ref``) stop the run with ``<file>#<json pointer>: <message>``.
@@ -46,7 +47,7 @@ ROOT = Path(__file__).resolve().parent
 OPENAPI_NAME = "iqfinex.openapi.yaml"
 ASYNCAPI_NAME = "finex.asyncapi.yaml"
 
-STEPS = ("client", "models", "layouts", "gateway")
+STEPS = ("client", "models", "layouts", "gateway", "docs")
 
 
 def generate(spec_dir: Path, out_root: Path, steps: tuple[str, ...] = STEPS) -> list[str]:
@@ -100,6 +101,13 @@ def generate(spec_dir: Path, out_root: Path, steps: tuple[str, ...] = STEPS) -> 
         timed.append(("finex_models", lambda: generate_models(asyncapi, out)))
     if "gateway" in steps:
         timed.append(("gateway", lambda: export_gateway(spec_dir, out)))
+    if "docs" in steps:
+        from tools.render_docs import render
+
+        def docs() -> None:
+            out.written += render(openapi.path, asyncapi.path, out.root)
+
+        timed.append(("docs", docs))
 
     for name, step in timed:
         before = len(out.written)
