@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 from contextlib import ExitStack
+from typing import Any
 
 import uvicorn
 import uvloop
@@ -25,17 +26,18 @@ import uvloop
 from gateway import secrets
 from gateway.access import StartRefused, check_access
 from gateway.app import create_app
-from gateway.settings import get_settings
+from gateway.settings import Settings, get_settings
 from gateway.state import SharedSandbox
 
-__all__ = ["main"]
+__all__ = ["main", "server_config"]
 
 
 def _banner(host: str, port: int, embedded: bool, api_key: str | None) -> str:
     url = f"http://{host}:{port}"
     lines = [
         f"gateway: serving on {url}",
-        f"gateway: API docs at {url}/docs (OpenAPI at {url}/openapi.json)",
+        f"gateway: API docs at {url}/docs (OpenAPI at {url}/openapi.json); upstream contracts at "
+        f"{url}/docs/iqfinex and {url}/docs/finex/",
         "gateway: upstream: "
         + ("embedded sandbox (demo account)" if embedded else "configured upstream URLs"),
         "gateway: try:",
@@ -59,6 +61,19 @@ def _configure_logging(level_name: str) -> None:
     secrets.install_log_filter()
 
 
+def server_config(app: Any, settings: Settings, host: str, port: int) -> uvicorn.Config:
+    """uvicorn's configuration of the gateway (``ACCESS_LOG`` turns on its access log, whose lines pass
+    the secret filter like every other)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        access_log=settings.access_log,
+        server_header=False,  # no version banner
+    )
+
+
 def serve(host: str, port: int) -> int:
     settings = get_settings().model_copy(update={"bind_host": host})
     embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
@@ -68,14 +83,7 @@ def serve(host: str, port: int) -> int:
         print(f"gateway: {exc}", file=sys.stderr, flush=True)
         return 2
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        access_log=False,
-        server_header=False,  # no version banner
-    )
+    config = server_config(app, settings, host, port)
     _configure_logging(settings.log_level)
     server = uvicorn.Server(config)
 
@@ -123,7 +131,7 @@ def serve_workers(host: str, port: int, workers: int) -> int:
             workers=workers,
             loop="uvloop",
             log_level=settings.log_level,
-            access_log=False,
+            access_log=settings.access_log,
             server_header=False,  # no version banner
         )
         sock = config.bind_socket()

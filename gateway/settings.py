@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     )
 
     log_level: str = "info"
+    access_log: bool = Field(
+        default=False,
+        description="log one line per request (uvicorn's access log: client, method, path, status; "
+        "never headers, so no credentials)",
+    )
 
 
 @lru_cache
