@@ -15,7 +15,7 @@ from gateway.auth import Auth
 from gateway.drift import DriftMonitor
 from gateway.finex import event_models
 from gateway.metrics import Metrics
-from gateway.middleware import MetricsMiddleware
+from gateway.middleware import DriftMiddleware, MetricsMiddleware
 from gateway.problems import (
     PROBLEM_JSON,
     GatewayError,
@@ -62,6 +62,10 @@ when the upstream had finished with the first one and holds nothing like it, or 
 `outcome-unknown` again with `candidates`. It never re-sends blindly. Matching is best-effort: an
 identical order placed by other means after the first attempt is taken for it. Without a key, check
 `GET /v1/orders/open` or `GET /v1/finex/orders` before trying again.
+
+**Drift:** an upstream value that cannot be normalized is served as `null`, and the response names it in
+the `Gateway-Drift` header (JSON paths in the body, comma-separated, at most 100) with
+`Gateway-Drift-Count` (how many); with `DRIFT_POLICY=strict` the gateway answers 502 instead.
 """
 
 TAGS = [
@@ -131,6 +135,8 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
                    "logs": settings.otel_telemetry},
     )  # fmt: skip
     problems.install_handlers(app)
+    if settings.drift_policy == "lenient":
+        app.add_middleware(DriftMiddleware)
     app.add_middleware(MetricsMiddleware)
     if settings.fast_path:  # inside the host, cross-site and header checks below, like every route
         from gateway import fastpath

@@ -1,4 +1,5 @@
-"""Request metrics as a pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request)."""
+"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request): request metrics, and the
+``Gateway-Drift`` header of responses some of whose values were served as null."""
 
 from __future__ import annotations
 
@@ -7,8 +8,37 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.metrics import Metrics
+from gateway.normalize import collect_drift
 
-__all__ = ["MetricsMiddleware"]
+__all__ = ["DRIFT_COUNT_HEADER", "DRIFT_HEADER", "DriftMiddleware", "MetricsMiddleware"]
+
+DRIFT_HEADER = "Gateway-Drift"
+DRIFT_COUNT_HEADER = "Gateway-Drift-Count"
+
+
+class DriftMiddleware:
+    """``DRIFT_POLICY=lenient``: upstream values that cannot be normalized are served as null (see
+    :func:`gateway.normalize.collect_drift`); the response then carries ``Gateway-Drift``, the JSON paths
+    of those values in the body (comma-separated, the first 100), and ``Gateway-Drift-Count``, how many."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with collect_drift() as log:
+
+            async def send_wrapper(message: Message) -> None:
+                if message["type"] == "http.response.start" and log.count:
+                    headers = list(message.get("headers", []))
+                    headers.append((DRIFT_HEADER.lower().encode(), ", ".join(log.paths).encode()))
+                    headers.append((DRIFT_COUNT_HEADER.lower().encode(), str(log.count).encode()))
+                    message = {**message, "headers": headers}
+                await send(message)
+
+            await self.app(scope, receive, send_wrapper)
 
 
 class MetricsMiddleware:

@@ -20,7 +20,9 @@ becomes ``{"market": "btcusd", "id": 97, …, "state": "open", "type": "limit", 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import msgspec
@@ -28,7 +30,17 @@ import msgspec
 from gateway._decimal import DecimalError, cached_text, canonical, canonical_cached, canonical_text
 from generated.layout_types import Field, Layout
 
-__all__ = ["Converter", "NormalizationError", "Normalizer", "decode_json", "to_int"]
+__all__ = [
+    "Converter",
+    "DriftLog",
+    "NormalizationError",
+    "Normalizer",
+    "collect_drift",
+    "current_drift",
+    "decode_json",
+    "drift_at",
+    "to_int",
+]
 
 Converter = Callable[[Any], Any]
 
@@ -42,6 +54,63 @@ class NormalizationError(ValueError):
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
+
+
+class DriftLog:
+    """JSON paths (in the gateway's response) of values served as ``null`` because they could not be
+    normalized; kept while :func:`collect_drift` is active (``DRIFT_POLICY=lenient``)."""
+
+    MAX_PATHS = 100
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.count = 0
+        self.prefix = "$"
+
+    def record(self, relative: str) -> None:
+        """Record ``relative`` (a path starting with ``$``, relative to the current prefix)."""
+        self.count += 1
+        if len(self.paths) < self.MAX_PATHS:
+            self.paths.append(self.prefix + relative[1:])
+
+    def rename(self, old: str, new: str) -> None:
+        """Paths under ``old`` now live under ``new`` (a route moved that part of the body)."""
+        self.paths = [new + p[len(old) :] if p == old or p.startswith((old + ".", old + "[")) else p
+                      for p in self.paths]  # fmt: skip
+
+
+_DRIFT: ContextVar[DriftLog | None] = ContextVar("gateway_drift_log", default=None)
+
+
+@contextmanager
+def collect_drift() -> Iterator[DriftLog]:
+    """Within this block an unnormalizable value becomes ``null`` and its path is logged, instead of
+    failing the whole conversion with :class:`NormalizationError`."""
+    log = DriftLog()
+    token = _DRIFT.set(log)
+    try:
+        yield log
+    finally:
+        _DRIFT.reset(token)
+
+
+def current_drift() -> DriftLog | None:
+    """The active :class:`DriftLog` (``None``: unnormalizable values fail the conversion)."""
+    return _DRIFT.get()
+
+
+@contextmanager
+def drift_at(prefix: str) -> Iterator[None]:
+    """Paths recorded within this block are below ``prefix`` (an absolute JSON path, ``$.bids``)."""
+    log = _DRIFT.get()
+    if log is None:
+        yield
+        return
+    saved, log.prefix = log.prefix, prefix
+    try:
+        yield
+    finally:
+        log.prefix = saved
 
 
 def to_int(value: Any) -> int:
@@ -88,6 +157,9 @@ class Normalizer:
                 try:
                     return compiled(value)
                 except Exception:
+                    log = _DRIFT.get()
+                    if log is not None:
+                        return self.lenient(name, value, "$", log)
                     return checked(value)  # raises NormalizationError naming the field
 
             self._fast[name] = fast
@@ -108,6 +180,9 @@ class Normalizer:
                         raise NormalizationError(
                             name, f"expected an array, got {type(values).__name__}"
                         ) from None
+                    log = _DRIFT.get()
+                    if log is not None:
+                        return [self.lenient(name, v, f"$[{i}]", log) for i, v in enumerate(values)]
                     return [checked(value) for value in values]  # names the offending field
 
             self._fast_lists[name] = fast
@@ -124,13 +199,20 @@ class Normalizer:
             checked = self.checked(name)
 
             def slow(values: dict[str, Any]) -> list[dict[str, Any]]:
+                log = _DRIFT.get()
                 keyed = []
-                for raw_key, value in values.items():
+                for index, (raw_key, value) in enumerate(values.items()):
                     try:
                         converted_key = canonical_text(raw_key) if decimal_key else raw_key
                     except DecimalError as exc:
-                        raise NormalizationError(f"{name} key {raw_key!r}", str(exc)) from None
-                    keyed.append({key: converted_key, **checked(value)})
+                        if log is None:
+                            raise NormalizationError(f"{name} key {raw_key!r}", str(exc)) from None
+                        log.record(f"$[{index}].{key}")
+                        converted_key = None
+                    if log is None:
+                        keyed.append({key: converted_key, **checked(value)})
+                    else:
+                        keyed.append({key: converted_key, **self.lenient(name, value, f"$[{index}]", log)})
                 return keyed
 
             def fast(values: Any) -> Any:
@@ -144,6 +226,10 @@ class Normalizer:
 
             self._fast_lists[cache_key] = fast
         return fast
+
+    def compiled(self, name: str) -> Converter:
+        """The bare compiled converter of a layout: raises on anything unusual (no fallback)."""
+        return self._compiled_pair(name)[0]
 
     def _compiled_pair(self, name: str) -> tuple[Converter, Converter]:
         pair = self._compiled.get(name)
@@ -161,6 +247,51 @@ class Normalizer:
             compiled = self._tuple(layout) if layout.is_tuple else self._object(layout)
             self._checked[name] = compiled
         return compiled
+
+    def lenient(self, name: str, value: Any, path: str, log: DriftLog) -> Any:
+        """The checked conversion of a layout, except that a value that cannot be normalized becomes
+        ``None`` and its path (``path`` + the normalized field names) is recorded in ``log``."""
+        layout = self.layouts[name]
+        if not isinstance(value, list if layout.is_tuple else dict):
+            log.record(path)
+            return None
+        row: Any = value
+        out: dict[str, Any] = {}
+        for index, item in enumerate(layout.fields):
+            raw = (row[index] if index < len(row) else None) if layout.is_tuple else row.get(item.wire)
+            out[item.name] = (
+                None if raw is None else self._lenient_field(item, raw, f"{path}.{item.name}", log)
+            )
+        if layout.is_tuple:
+            if len(row) > len(layout.fields):
+                out["extra_slots"] = row[len(layout.fields) :]
+        else:
+            known = {f.wire for f in layout.fields}
+            for wire, raw in row.items():
+                if wire not in known:
+                    out.setdefault(_snake(wire), raw)
+        return out
+
+    def _lenient_field(self, item: Field, raw: Any, path: str, log: DriftLog) -> Any:
+        kind = item.kind
+        if kind in {"ref", "list", "map"} and item.ref is not None:
+            ref = item.ref
+            if kind == "ref":
+                return self.lenient(ref, raw, path, log)
+            if kind == "list" and isinstance(raw, list):
+                return [self.lenient(ref, v, f"{path}[{i}]", log) for i, v in enumerate(raw)]
+            if kind == "map" and isinstance(raw, dict):
+                return {k: self.lenient(ref, v, f"{path}.{k}", log) for k, v in raw.items()}
+            log.record(path)
+            return None
+        convert = self.field(item)
+        if convert is None:
+            return raw
+        try:
+            return convert(raw)
+        except (DecimalError, TypeError, AttributeError, ValueError):
+            log.record(path)
+            return None
 
     # Fast path -----------------------------------------------------------------------------------
 

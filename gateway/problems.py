@@ -136,10 +136,14 @@ class UpstreamError(GatewayError):
     status = 502
     slug = "bad-upstream-response"
     title = "Bad upstream response"
+    upstream_status: int | None = None
+    """The upstream's HTTP status when it answered with one (``None``: no answer, or not over HTTP)."""
 
 
 class UpstreamRejected(UpstreamError):
     """The upstream refused the request (its 4xx)."""
+
+    upstream_status: int
 
     _BY_UPSTREAM_STATUS: ClassVar[dict[int, tuple[int, str, str]]] = {
         400: (400, "upstream-bad-request", "The upstream rejected the request"),

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
+from gateway.middleware import DRIFT_COUNT_HEADER, DRIFT_HEADER
 from gateway.problems import (
     GatewayError,
 )
@@ -28,6 +29,7 @@ from generated.layout_types import Field, Layout
 __all__ = [
     "CANONICAL_DECIMAL",
     "DECIMAL_INPUT",
+    "DRIFT_HEADERS",
     "DocModels",
     "Problem",
     "Timestamp",
@@ -39,6 +41,21 @@ CANONICAL_DECIMAL = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 
 DECIMAL_INPUT = r"^(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
 """Decimal strings the gateway accepts in requests (plain or exponent form, exact)."""
+
+DRIFT_HEADERS: dict[str, Any] = {
+    DRIFT_HEADER: {
+        "description": "Only when some upstream values could not be normalized (`DRIFT_POLICY=lenient`, "
+        "the default): the JSON paths, in this body, of the values served as `null` instead, "
+        "comma-separated, at most 100 (e.g. `$[3].bid, $[7].bid`). With `DRIFT_POLICY=strict` such a "
+        "response is a 502 problem instead.",
+        "schema": {"type": "string"},
+    },
+    DRIFT_COUNT_HEADER: {
+        "description": "With `Gateway-Drift`: how many values were served as `null`.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
+}
+"""Documentation of the headers of a 200 response some of whose values drifted (gateway.middleware)."""
 
 Decimal = Annotated[
     str,

@@ -124,6 +124,13 @@ class Settings(BaseSettings):
         default=False, description="FastAPI's native OpenTelemetry (spans, metrics, logs to global providers)"
     )
 
+    # Drift: an upstream value that cannot be normalized.
+    drift_policy: Literal["lenient", "strict"] = Field(
+        default="lenient",
+        description="lenient: serve that value as null and name its JSON path in the Gateway-Drift "
+        "response header; strict: answer 502 bad-upstream-response",
+    )
+
     log_level: str = "info"
     access_log: bool = Field(
         default=False,

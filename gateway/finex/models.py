@@ -24,7 +24,7 @@ from gateway.problems import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from gateway.schemas import DECIMAL_INPUT, DocModels, problem_responses
+from gateway.schemas import DECIMAL_INPUT, DRIFT_HEADERS, DocModels, problem_responses
 from generated.contract_types import document
 from generated.finex_layouts import ENUMS, LAYOUTS
 from generated.finex_protocol import PATTERNS
@@ -145,6 +145,8 @@ def finex_responses(
     """Responses of a Finex-backed route: the success body (a model, or a JSON ``schema``; neither: no
     content) and every problem."""
     ok: dict[str, Any] = {"description": "Success." if body or schema else "Done; no content."}
+    if body is not None or schema is not None:
+        ok["headers"] = DRIFT_HEADERS
     if body is not None:
         ok["model"] = body
     content: dict[str, Any] = {}

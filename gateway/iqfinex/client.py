@@ -114,11 +114,15 @@ def _status_failure(status: int, body: bytes) -> UpstreamError:
     message = _error_message(body)
     if status in (400, 401, 402, 403):
         return UpstreamRejected(status, message or f"upstream answered {status}")
+    failure: UpstreamError
     if status == 503:
-        return UpstreamUnavailable("the upstream is unavailable (503)")
-    if status == 504:
-        return UpstreamTimeout("the upstream timed out (504)")
-    return BadUpstreamResponse(f"the upstream failed ({status})")
+        failure = UpstreamUnavailable("the upstream is unavailable (503)")
+    elif status == 504:
+        failure = UpstreamTimeout("the upstream timed out (504)")
+    else:
+        failure = BadUpstreamResponse(f"the upstream failed ({status})")
+    failure.upstream_status = status
+    return failure
 
 
 def _error_message(body: bytes) -> str | None:

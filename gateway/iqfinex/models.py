@@ -32,7 +32,7 @@ from gateway.problems import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from gateway.schemas import DECIMAL_INPUT, Decimal, DocModels, problem_responses
+from gateway.schemas import DECIMAL_INPUT, DRIFT_HEADERS, Decimal, DocModels, problem_responses
 from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
 from generated.iqfinex_operations import OPERATIONS
 
@@ -196,9 +196,9 @@ def route(
     extra = dict(openapi_extra or {})
     if private:
         extra["security"] = [{}]  # appended by FastAPI to its [{"IqfinexApiKey": []}]
-    ok: dict[str, Any] = {"model": body, "description": "Success."}
+    ok: dict[str, Any] = {"model": body, "description": "Success.", "headers": dict(DRIFT_HEADERS)}
     if not private:
-        ok["headers"] = SHARED_HEADERS
+        ok["headers"] = {**SHARED_HEADERS, **DRIFT_HEADERS}
     if example is not None:
         ok["content"] = {"application/json": {"example": example}}
     responses: dict[int | str, dict[str, Any]] = {200: ok}

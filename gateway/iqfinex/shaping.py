@@ -25,7 +25,7 @@ from fastapi.responses import Response
 from gateway._decimal import (
     DecimalError,
 )
-from gateway.normalize import NormalizationError, Normalizer, decode_json
+from gateway.normalize import DriftLog, NormalizationError, Normalizer, current_drift, decode_json, drift_at
 from gateway.problems import BadUpstreamResponse
 from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
 from generated.iqfinex_operations import OPERATIONS
@@ -69,8 +69,16 @@ def normalize(operation: str, data: Any) -> Any:
         if spec.kind == "map" and spec.ref is not None and spec.key is not None:
             if not isinstance(data, dict):
                 raise NormalizationError(operation, f"expected an object, got {type(data).__name__}")
-            convert = NORMALIZER.converter(spec.ref)
-            return [{spec.key: key, **convert(value)} for key, value in data.items()]
+            try:
+                fast = NORMALIZER.compiled(spec.ref)
+                return [{spec.key: key, **fast(value)} for key, value in data.items()]
+            except Exception:  # the checked path: names the field, or (lenient) serves it as null
+                convert = NORMALIZER.converter(spec.ref)
+                rows = []
+                for index, (key, value) in enumerate(data.items()):
+                    with drift_at(f"$[{index}]"):
+                        rows.append({spec.key: key, **convert(value)})
+                return rows
         assert spec.ref is not None
         return NORMALIZER(spec.ref, data)
     except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
@@ -105,6 +113,24 @@ def _sorted_levels(levels: list[dict[str, Any]], price: str, descending: bool) -
     return levels
 
 
+def _sorted_drifted(
+    converted: list[dict[str, Any]], price: str, descending: bool, side: str, log: DriftLog, mark: int
+) -> list[dict[str, Any]]:
+    """Sort the levels of one side some of whose values were served as null: levels without a price
+    come last, and the paths recorded since ``mark`` (``$[i]…``, positions in the upstream object) are
+    renumbered to positions in the sorted ``$.<side>`` list."""
+    recorded, log.paths = log.paths[mark:], log.paths[:mark]
+    indices = range(len(converted))
+    priced = [i for i in indices if converted[i][price] is not None]
+    priced.sort(key=lambda i: _price_order(converted[i][price]), reverse=descending)
+    order = priced + [i for i in indices if converted[i][price] is None]
+    position = {old: new for new, old in enumerate(order)}
+    for path in recorded:
+        index, _, rest = path.removeprefix("$[").partition("]")
+        log.paths.append(f"$.{side}[{position[int(index)]}]{rest}")
+    return [converted[i] for i in order]
+
+
 def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
     """Order book: price-keyed maps of ``[volume, orders]`` rows → sorted lists of level objects.
 
@@ -133,7 +159,17 @@ def order_book(data: Any, market: str, rounding: int) -> dict[str, Any]:
             raw = data.get(item.wire)
             if not isinstance(raw, dict):
                 raise NormalizationError(f"OrderBook.{item.wire}", "expected an object keyed by price")
-            out[side] = _sorted_levels(levels(raw), item.key, descending)
+            log = current_drift()
+            if log is None:
+                out[side] = _sorted_levels(levels(raw), item.key, descending)
+                continue
+            count, mark = log.count, len(log.paths)
+            with drift_at("$"):  # positions in the upstream object, renumbered once sorted
+                converted = levels(raw)
+            if log.count == count:
+                out[side] = _sorted_levels(converted, item.key, descending)
+            else:
+                out[side] = _sorted_drifted(converted, item.key, descending, side, log, mark)
         return out
     except (NormalizationError, DecimalError, TypeError, AttributeError) as exc:
         raise _unnormalizable(exc) from None
@@ -154,6 +190,9 @@ def candles(data: Any, market: str, frame: int) -> dict[str, Any]:
     """
     body = normalize("listCandles", data)
     rows = body.pop("rows")
+    log = current_drift()
+    if log is not None:
+        log.rename("$.rows", "$.candles")
     return {"market": market, "frame": frame, **body, "candles": rows}
 
 

@@ -272,17 +272,25 @@ async def test_disconnect_mid_call_fails_it_and_next_call_reconnects(
         assert sandbox.stats()["ws_connections"] - before == 2
 
 
-async def test_unnormalizable_result_is_502(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("policy", ["strict", "lenient"])
+async def test_unnormalizable_result_is_502_when_strict_else_null_and_named(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, policy: str
 ) -> None:
-    finex = client._transport.app.state.gateway.finex  # type: ignore[attr-defined]
-
     async def bad(*args: Any, **kwargs: Any) -> msgspec.Raw:
         return msgspec.Raw(b'[["btcusd", "not-an-id"]]')
 
-    monkeypatch.setattr(finex.pool.get(None).__class__, "call", bad)
-    body = problem(await client.get("/v1/finex/orders"), 502)
-    assert body["type"] == "/problems/bad-upstream-response"
+    async with make_client(drift_policy=policy) as client:
+        finex = client._transport.app.state.gateway.finex  # type: ignore[attr-defined]
+        monkeypatch.setattr(finex.pool.get(None).__class__, "call", bad)
+        response = await client.get("/v1/finex/orders")
+    if policy == "strict":
+        assert problem(response, 502)["type"] == "/problems/bad-upstream-response"
+        return
+    assert response.status_code == 200, response.text
+    (row,) = response.json()
+    assert row["market"] == "btcusd"
+    assert row["id"] is None
+    assert response.headers["gateway-drift"] == "$[0].id"
 
 
 async def test_readyz_checks_the_websocket(client: httpx.AsyncClient) -> None:

@@ -95,15 +95,60 @@ async def test_failed_posts_are_not_retried(make_client: Any, clean_sandbox: Emb
         assert stats["cancelOrder"] == 1
 
 
-async def test_unnormalizable_drift_is_502_and_counted(
+async def test_unnormalizable_drift_is_502_and_counted_when_strict(
     make_client: Any, clean_sandbox: EmbeddedSandbox
 ) -> None:
-    async with make_client() as client:
+    async with make_client(drift_policy="strict") as client:
         clean_sandbox.set_faults(drift=True)  # ticker bid "n/a"
         _problem(await client.get("/v1/markets/BTCUSDT/ticker"), 502, "bad-upstream-response")
+        _problem(await client.get("/v1/tickers"), 502, "bad-upstream-response")
         metrics = (await client.get("/metrics")).text
         assert "gateway_schema_drift_total{location=" in metrics
         assert 'operation="getTicker"' in metrics
+
+
+async def test_one_drifted_field_degrades_to_null_and_is_named(
+    make_client: Any, clean_sandbox: EmbeddedSandbox
+) -> None:
+    """Drift mode: every market's ticker ``bid`` is "n/a". ``/v1/tickers`` still answers 200: each bid is
+    null, named in ``Gateway-Drift``, and every other value is exactly what it is without drift."""
+    clean_sandbox.set_faults(drift=False)
+    async with make_client(sandbox_trader=False) as client:
+        good = await client.get("/v1/tickers")
+        assert good.status_code == 200
+        assert "gateway-drift" not in good.headers
+        clean_sandbox.set_faults(drift=True)
+        drifted = await client.get("/v1/tickers")
+        one = await client.get("/v1/markets/BTCUSDT/ticker")
+    assert drifted.status_code == 200, drifted.text
+    rows, expected = drifted.json(), good.json()
+    assert len(rows) == len(expected) > 1
+    assert drifted.headers["gateway-drift"] == ", ".join(f"$[{i}].bid" for i in range(len(rows)))
+    assert drifted.headers["gateway-drift-count"] == str(len(rows))
+    for row, exact in zip(rows, expected, strict=True):
+        assert row["bid"] is None
+        assert isinstance(row["timestamp"], int)  # the ticker's clock moves between the two calls
+        assert row == {**exact, "bid": None, "timestamp": row["timestamp"]}
+    assert one.status_code == 200
+    assert one.json()["bid"] is None
+    assert one.headers["gateway-drift"] == "$.bid"
+
+
+def test_lenient_paths_follow_the_shaped_body() -> None:
+    """Order-book levels are named by their position in the sorted side, candles under ``candles``."""
+    from gateway.iqfinex import shaping
+    from gateway.normalize import collect_drift
+
+    book = {"buy": {"1": ["0.5", 1], "3": ["x", 2], "2": ["0.25", 1]}, "sell": {"5": [1, "many"]}}
+    with collect_drift() as log:
+        shaped = shaping.order_book(book, "BTCUSDT", 0)
+    assert [level["price"] for level in shaped["bids"]] == ["3", "2", "1"]
+    assert shaped["bids"][0]["volume"] is None
+    assert log.paths == ["$.bids[0].volume", "$.asks[0].orders"]
+    with collect_drift() as log:
+        candles = shaping.candles({"count": 2, "rows": [[1, 2, 1, 2, 3], [1, "?", 1, 2, 3, 60]]}, "X", 60)
+    assert candles["candles"][1]["high"] is None
+    assert log.paths == ["$.candles[1].high"]
 
 
 async def _mock_client(body: dict[str, Any]) -> tuple[IqfinexClient, DriftMonitor]:
@@ -164,3 +209,23 @@ async def test_deadline_maps_to_timeout() -> None:
             await client.call("listTickers")
     finally:
         await client.aclose()
+
+
+async def test_readyz_tells_unreachable_from_answering_errors(
+    make_client: Any, clean_sandbox: EmbeddedSandbox
+) -> None:
+    async with make_client(rest_retries=0) as client:
+        clean_sandbox.set_faults(error_rate=1.0, error_statuses=[500])
+        answering = await client.get("/readyz")
+    assert answering.status_code == 503
+    assert answering.json()["upstreams"]["rest"] == "answering errors: HTTP 500"
+    settings = gateway_settings(
+        rest_retries=0, iqfinex_base_url="http://127.0.0.1:9", finex_ws_url=clean_sandbox.ws_url
+    )
+    from gateway.app import create_app
+    from tests.gateway.conftest import serve
+
+    async with serve(create_app(settings)) as client:
+        unreachable = await client.get("/readyz")
+    assert unreachable.status_code == 503
+    assert unreachable.json()["upstreams"]["rest"].startswith("unreachable: ")
