@@ -14,7 +14,7 @@ Objects allow additional properties: fields the upstream adds are passed on, nev
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
@@ -23,6 +23,7 @@ from gateway._decimal import canonical
 from gateway.iqfinex import shaping
 from gateway.iqfinex.requests import MARKET_PATTERN
 from gateway.normalize import decode_json
+from gateway.iqfinex.shaping import OPEN_TIME
 from gateway.problems import (
     BadUpstreamResponse,
     GatewayError,
@@ -84,12 +85,28 @@ class OrderBookBody(BaseModel):
     asks: list[BookLevel]  # type: ignore[valid-type]
 
 
+Candle = model(
+    "CandleRow",
+    "Candle",
+    first={
+        OPEN_TIME: Annotated[
+            int | None,
+            PydanticField(
+                ge=0,
+                description="Unix time, seconds, when the candle opened; derived by the gateway: "
+                "`close_time - frame`, for the live candle the close time of the candle before it "
+                "(null when that candle is not on the page).",
+            ),
+        ]
+    },
+    doc="One OHLC candle; the live (still open) candle has `close_time: null`.",
+)
 Candles = model(
     "CandleList",
     "Candles",
     first={"market": str, "frame": int},
     drop=("rows",),
-    last={"candles": list[model("CandleRow")]},  # type: ignore[misc]
+    last={"candles": list[Candle]},  # type: ignore[valid-type]
     doc="Candles of a market, newest first; the live candle has `close_time: null`.",
 )
 

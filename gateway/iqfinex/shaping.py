@@ -33,6 +33,7 @@ from generated.iqfinex_operations import OPERATIONS
 __all__ = [
     "BOOK_SIDES",
     "NORMALIZER",
+    "OPEN_TIME",
     "candles",
     "encode",
     "example",
@@ -185,15 +186,34 @@ def candles(data: Any, market: str, frame: int) -> dict[str, Any]:
                                  [0.034322, 0.034425, 0.03417, 0.034375, 15.3358, 1552378200]]}
                                                                                   close_time
 
-    becomes ``{"market": "ETHBTC", "frame": 300, "count": 3600, "candles": [{"open": "0.034375", ...,
-    "close_time": null}, {..., "close_time": 1552378200}]}`` (slot names from the ``CandleRow`` layout).
+    becomes ``{"market": "ETHBTC", "frame": 300, "count": 3600, "candles": [{"open_time": 1552378200,
+    "open": "0.034375", ..., "close_time": null}, {"open_time": 1552377900, ..., "close_time":
+    1552378200}]}`` (slot names from the ``CandleRow`` layout). ``open_time`` (:data:`OPEN_TIME`) is
+    derived exactly: ``close_time - frame`` for a closed candle; for the live one (no close time yet),
+    the close time of the candle before it (the next row), null when the page holds no such candle.
     """
     body = normalize("listCandles", data)
     rows = body.pop("rows")
     log = current_drift()
     if log is not None:
         log.rename("$.rows", "$.candles")
-    return {"market": market, "frame": frame, **body, "candles": rows}
+    close = _CLOSE_TIME
+    candles = []
+    for index, row in enumerate(rows):
+        if row[close] is not None:
+            opened = row[close] - frame
+        else:
+            previous = rows[index + 1][close] if index + 1 < len(rows) else None
+            opened = previous
+        candles.append({OPEN_TIME: opened, **row})
+    return {"market": market, "frame": frame, **body, "candles": candles}
+
+
+OPEN_TIME = "open_time"
+"""The candle field the gateway derives (the upstream sends close times only)."""
+
+_CLOSE_TIME = next(f.name for f in LAYOUTS["CandleRow"].fields if f.kind == "timestamp")
+"""The ``CandleRow`` slot holding the close time (the layout's only timestamp)."""
 
 
 # ------------------------------------------------------------------------------------ examples

@@ -118,3 +118,17 @@ async def test_trade_prices_as_numbers(recorded_client: httpx.AsyncClient) -> No
         "id": 877425, "side": "sell", "volume": "0.030381", "price": "3371.39", "created_at": 1544580451,
         "market": "BTCUSDT",
     }  # fmt: skip
+
+
+def test_candles_carry_open_time_derived_exactly() -> None:
+    """The docs' example (frame 300): the closed candle opened ``close_time - frame``; the live one when
+    the one before it closed. A live candle alone on its page has no known open time."""
+    from gateway.iqfinex import shaping
+
+    docs = {"count": 2, "rows": [["0.034375", 1, 1, 1, 1], ["0.034322", 1, 1, 1, 1, 1552378200]]}
+    live, closed = shaping.candles(docs, "ETHBTC", 300)["candles"]
+    assert (closed["open_time"], closed["close_time"]) == (1552377900, 1552378200)
+    assert (live["open_time"], live["close_time"]) == (1552378200, None)
+    (alone,) = shaping.candles({"count": 1, "rows": [["1", 1, 1, 1, 1]]}, "ETHBTC", 300)["candles"]
+    assert alone["open_time"] is None
+    assert list(live)[0] == "open_time"

@@ -132,6 +132,11 @@ async def test_trading_flow_covers_the_private_routes(
     assert (candles["market"], candles["frame"]) == ("BTCUSDT", 60)
     assert candles["candles"]
     assert candles["candles"][0]["close_time"] is None  # the live candle
+    live, *closed_candles = candles["candles"]
+    for candle in closed_candles:
+        assert candle["open_time"] == candle["close_time"] - 60
+    # The live candle opened when the one before it closed (unknown without that candle on the page).
+    assert live["open_time"] == (closed_candles[0]["close_time"] if closed_candles else None)
 
 
 async def _problem(response: httpx.Response, status: int, type_: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from .asset import Asset
 from .asset_list import AssetList
 from .balance import Balance
 from .book_level import BookLevel
-from .candle_row import CandleRow
+from .candle import Candle
 from .candles import Candles
 from .config import Config
 from .currency import Currency
@@ -84,7 +84,7 @@ __all__ = (
     "AssetList",
     "Balance",
     "BookLevel",
-    "CandleRow",
+    "Candle",
     "Candles",
     "Config",
     "Currency",

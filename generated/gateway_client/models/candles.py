@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.candle_row import CandleRow
+    from ..models.candle import Candle
 
 
 T = TypeVar("T", bound="Candles")
@@ -21,7 +21,7 @@ class Candles:
     market: str
     frame: int
     count: int
-    candles: list[CandleRow]
+    candles: list[Candle]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,7 +51,7 @@ class Candles:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.candle_row import CandleRow
+        from ..models.candle import Candle
 
         d = dict(src_dict)
         market = d.pop("market")
@@ -63,7 +63,7 @@ class Candles:
         candles = []
         _candles = d.pop("candles")
         for candles_item_data in _candles:
-            candles_item = CandleRow.from_dict(candles_item_data)
+            candles_item = Candle.from_dict(candles_item_data)
 
             candles.append(candles_item)
 

@@ -7,13 +7,16 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CandleRow")
+T = TypeVar("T", bound="Candle")
 
 
 @_attrs_define
-class CandleRow:
-    """Normalized `CandleRow` (spec/iqfinex.openapi.yaml#/components/schemas/CandleRow)."""
+class Candle:
+    """One OHLC candle; the live (still open) candle has `close_time: null`."""
 
+    open_time: int | None
+    """ Unix time, seconds, when the candle opened; derived by the gateway: `close_time - frame`, for the live
+    candle the close time of the candle before it (null when that candle is not on the page). """
     open_: str
     """ Exact decimal as a string in canonical plain form. """
     high: str
@@ -28,6 +31,9 @@ class CandleRow:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        open_time: int | None
+        open_time = self.open_time
+
         open_ = self.open_
 
         high = self.high
@@ -45,6 +51,7 @@ class CandleRow:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "open_time": open_time,
                 "open": open_,
                 "high": high,
                 "low": low,
@@ -59,6 +66,14 @@ class CandleRow:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+
+        def _parse_open_time(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        open_time = _parse_open_time(d.pop("open_time"))
+
         open_ = d.pop("open")
 
         high = d.pop("high")
@@ -76,7 +91,8 @@ class CandleRow:
 
         close_time = _parse_close_time(d.pop("close_time"))
 
-        candle_row = cls(
+        candle = cls(
+            open_time=open_time,
             open_=open_,
             high=high,
             low=low,
@@ -85,8 +101,8 @@ class CandleRow:
             close_time=close_time,
         )
 
-        candle_row.additional_properties = d
-        return candle_row
+        candle.additional_properties = d
+        return candle
 
     @property
     def additional_keys(self) -> list[str]:
