@@ -82,18 +82,17 @@ _AMOUNT_HELP = {
 def order_body_schema() -> dict[str, Any]:
     """JSON schema of one ``POST /v1/finex/orders`` body: the ``CreateOrderArgs`` slots by title.
 
-    Amounts are decimal strings (JSON numbers tolerated, read from their exact text), finite and > 0.
+    Amounts are decimal strings only (a JSON number is refused with 422), finite and > 0.
     """
     properties: dict[str, Any] = {}
     required: list[str] = []
     for item in LAYOUTS["CreateOrderArgs"].fields:
         if item.kind == "decimal":
             prop: dict[str, Any] = {
-                "anyOf": [
-                    {"type": "string", "pattern": DECIMAL_INPUT},
-                    {"type": "number", "exclusiveMinimum": 0},
-                ],
-                "description": _AMOUNT_HELP.get(item.name, ""),
+                "type": "string",
+                "pattern": DECIMAL_INPUT,
+                "description": f"{_AMOUNT_HELP.get(item.name, '')} A decimal string (money is text: a JSON "
+                "number is refused with 422).",
             }
         elif item.kind == "enum" and item.enum is not None:
             prop = {"type": "string", "enum": list(vocabulary(item.enum))}

@@ -123,8 +123,8 @@ def _choice(value: Any, where: str, allowed: tuple[str, ...] | list[str]) -> str
 
 
 def _amount(value: Any, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise _error(where, "not a decimal", "must be a decimal string")
+    if not isinstance(value, str):  # money is text: a JSON number is refused, never rounded or read
+        raise _error(where, "not a decimal string", 'must be a decimal string such as "0.25"')
     try:
         amount = parse_decimal(value)  # bounded: "1E1000000" would not fit the plain text
     except DecimalRangeError:

@@ -135,7 +135,7 @@ def _order_example() -> dict[str, Any]:
 class OrderRequest(BaseModel):
     """Body of ``POST /v1/orders`` (documentation only: the body is parsed exactly, never via float).
 
-    Amounts are decimal strings (JSON numbers are tolerated and read from their exact text). Without
+    Amounts are decimal strings only (a JSON number is refused with 422: money is text). Without
     ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices → stop_limit.
     """
 
@@ -143,9 +143,13 @@ class OrderRequest(BaseModel):
     market: str = PydanticField(pattern=MARKET_PATTERN)
     side: Literal[tuple(dict.fromkeys(ENUMS["Side"].values()))]  # type: ignore[valid-type]
     type: Literal[tuple(dict.fromkeys(ENUMS["OrderType"].values()))] | None = None  # type: ignore[valid-type]
-    volume: str = PydanticField(pattern=DECIMAL_INPUT, description="Order size, > 0.")
-    price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Limit price, > 0.")
-    stop_price: str | None = PydanticField(None, pattern=DECIMAL_INPUT, description="Activation price, > 0.")
+    volume: str = PydanticField(pattern=DECIMAL_INPUT, description="Order size, > 0, a decimal string.")
+    price: str | None = PydanticField(
+        None, pattern=DECIMAL_INPUT, description="Limit price, > 0, a decimal string."
+    )
+    stop_price: str | None = PydanticField(
+        None, pattern=DECIMAL_INPUT, description="Activation price, > 0, a decimal string."
+    )
 
 
 # The documented body's fields are the spec's CreateOrderRequest slots plus the gateway's own `type`.

@@ -74,8 +74,13 @@ _request_decoder = msgspec.json.Decoder(float_hook=Decimal)
 
 
 def _amount(name: str, value: Any) -> Decimal:
+    if not isinstance(value, str):  # money is text: a JSON number is refused, never rounded or read
+        raise InvalidRequest(
+            f'body {name}: must be a decimal string such as "0.25"',
+            errors=[_error(name, "not a decimal string")],
+        )
     try:
-        amount = parse_decimal(value)  # str (any notation), int or Decimal; bounded; never formatted here
+        amount = parse_decimal(value)  # any notation ("1e-3" too); bounded; never formatted here
     except DecimalRangeError:
         raise InvalidRequest(f"body {name}: out of range", errors=[_error(name, "out of range")]) from None
     except DecimalError:
@@ -99,7 +104,7 @@ def _places(amount: Decimal) -> int:
 def parse_order(raw: bytes) -> tuple[str, str, dict[str, Decimal]]:
     """Validate a ``POST /v1/orders`` body: ``(market, side, {volume, price?, stop_price?})``.
 
-    Amounts are decimal strings (JSON numbers are tolerated and read from their exact text); the
+    Amounts are decimal strings only (a JSON number is a 422: money is text); the
     order ``type`` must agree with the amounts given (limit: price; market: none; stop_limit: both).
     """
     try:

@@ -43,7 +43,9 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
 
 
 async def test_orders_lifecycle(client: httpx.AsyncClient) -> None:
-    uuid = await create(client, price=1000.50)  # a JSON number, read from its exact text
+    refused = await client.post("/v1/finex/orders", json={**LIMIT_BUY, "price": 1000.50})
+    assert problem(refused, 422)["errors"][0]["location"] == "body price"  # money is text
+    uuid = await create(client, price="1000.50")
     listed = await client.get("/v1/finex/orders", params={"state": "open", "market": "btcusdt"})
     assert listed.status_code == 200
     (order,) = [o for o in listed.json() if o["uuid"] == uuid]

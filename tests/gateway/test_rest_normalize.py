@@ -131,4 +131,4 @@ def test_candles_carry_open_time_derived_exactly() -> None:
     assert (live["open_time"], live["close_time"]) == (1552378200, None)
     (alone,) = shaping.candles({"count": 1, "rows": [["1", 1, 1, 1, 1]]}, "ETHBTC", 300)["candles"]
     assert alone["open_time"] is None
-    assert list(live)[0] == "open_time"
+    assert next(iter(live)) == "open_time"

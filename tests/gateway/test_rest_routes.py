@@ -107,7 +107,7 @@ async def test_trading_flow_covers_the_private_routes(
     assert isinstance(body["closed_at"], int)
 
     # A market order that trades against the book: trades everywhere.
-    market = await client.post("/v1/orders", json={"market": "BTCUSDT", "side": "buy", "volume": 0.002})
+    market = await client.post("/v1/orders", json={"market": "BTCUSDT", "side": "buy", "volume": "0.002"})
     assert market.status_code == 200, market.text
     filled = market.json()
     assert filled["type"] == "market"
@@ -187,6 +187,7 @@ async def test_bad_parameters_are_422_naming_the_parameter(
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "Infinity"}', "volume"),
         (b'{"market": "BTCUSDT", "side": "buy", "volume": true}', "volume"),
         (b'{"market": "BTCUSDT", "side": "buy", "volume": 1e999999}', "volume"),
+        (b'{"market": "BTCUSDT", "side": "buy", "volume": 0.002}', "volume"),  # money is text
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "price": "100.001"}', "price"),
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "type": "limit"}', "type"),
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "price": "1", "type": "market"}', "type"),
@@ -209,10 +210,10 @@ async def test_bad_orders_are_422_and_never_sent(
 
 
 async def test_amounts_are_sent_exactly(client: httpx.AsyncClient, clean_sandbox: EmbeddedSandbox) -> None:
-    # JSON numbers (exponent form, trailing zeros) are read from their text and sent as decimal strings.
+    # Decimal strings in any notation (exponent form, trailing zeros) are sent in canonical form.
     response = await client.post(
         "/v1/orders",
-        content=b'{"market": "ETHBTC", "side": "buy", "volume": 0.12345670, "price": 1E-5}',
+        content=b'{"market": "ETHBTC", "side": "buy", "volume": "0.12345670", "price": "1E-5"}',
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 200, response.text

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -30,12 +30,14 @@ class FinexOrderRequest:
     market: str
     type_: FinexOrderRequestType
     side: FinexOrderRequestSide
-    amount: float | str
-    """ Order size (base currency), > 0. """
-    price: float | str | Unset = UNSET
-    """ Limit price, > 0: required for limit and post-only orders, may be left out of market orders. """
-    quote_amount: float | str | Unset = UNSET
-    """ Market buys only: the most quote currency to spend, > 0. """
+    amount: str
+    """ Order size (base currency), > 0. A decimal string (money is text: a JSON number is refused with 422). """
+    price: str | Unset = UNSET
+    """ Limit price, > 0: required for limit and post-only orders, may be left out of market orders. A decimal
+    string (money is text: a JSON number is refused with 422). """
+    quote_amount: str | Unset = UNSET
+    """ Market buys only: the most quote currency to spend, > 0. A decimal string (money is text: a JSON number is
+    refused with 422). """
 
     def to_dict(self) -> dict[str, Any]:
         market = self.market
@@ -44,20 +46,11 @@ class FinexOrderRequest:
 
         side: str = self.side
 
-        amount: float | str
         amount = self.amount
 
-        price: float | str | Unset
-        if isinstance(self.price, Unset):
-            price = UNSET
-        else:
-            price = self.price
+        price = self.price
 
-        quote_amount: float | str | Unset
-        if isinstance(self.quote_amount, Unset):
-            quote_amount = UNSET
-        else:
-            quote_amount = self.quote_amount
+        quote_amount = self.quote_amount
 
         field_dict: dict[str, Any] = {}
 
@@ -85,24 +78,11 @@ class FinexOrderRequest:
 
         side = check_finex_order_request_side(d.pop("side"))
 
-        def _parse_amount(data: object) -> float | str:
-            return cast(float | str, data)
+        amount = d.pop("amount")
 
-        amount = _parse_amount(d.pop("amount"))
+        price = d.pop("price", UNSET)
 
-        def _parse_price(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        price = _parse_price(d.pop("price", UNSET))
-
-        def _parse_quote_amount(data: object) -> float | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(float | str | Unset, data)
-
-        quote_amount = _parse_quote_amount(d.pop("quote_amount", UNSET))
+        quote_amount = d.pop("quote_amount", UNSET)
 
         finex_order_request = cls(
             market=market,

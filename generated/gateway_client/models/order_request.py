@@ -20,7 +20,7 @@ T = TypeVar("T", bound="OrderRequest")
 class OrderRequest:
     """Body of ``POST /v1/orders`` (documentation only: the body is parsed exactly, never via float).
 
-    Amounts are decimal strings (JSON numbers are tolerated and read from their exact text). Without
+    Amounts are decimal strings only (a JSON number is refused with 422: money is text). Without
     ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices → stop_limit.
 
     """
@@ -28,12 +28,12 @@ class OrderRequest:
     market: str
     side: OrderRequestSide
     volume: str
-    """ Order size, > 0. """
+    """ Order size, > 0, a decimal string. """
     type_: None | OrderRequestTypeType0 | Unset = UNSET
     price: None | str | Unset = UNSET
-    """ Limit price, > 0. """
+    """ Limit price, > 0, a decimal string. """
     stop_price: None | str | Unset = UNSET
-    """ Activation price, > 0. """
+    """ Activation price, > 0, a decimal string. """
 
     def to_dict(self) -> dict[str, Any]:
         market = self.market

@@ -120,7 +120,7 @@ def sync_detailed(
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
-            Amounts are decimal strings (JSON numbers are tolerated and read from their exact text).
+            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
             Without
             ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
             stop_limit.
@@ -166,7 +166,7 @@ def sync(
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
-            Amounts are decimal strings (JSON numbers are tolerated and read from their exact text).
+            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
             Without
             ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
             stop_limit.
@@ -207,7 +207,7 @@ async def asyncio_detailed(
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
-            Amounts are decimal strings (JSON numbers are tolerated and read from their exact text).
+            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
             Without
             ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
             stop_limit.
@@ -251,7 +251,7 @@ async def asyncio(
         body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
             exactly, never via float).
 
-            Amounts are decimal strings (JSON numbers are tolerated and read from their exact text).
+            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
             Without
             ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
             stop_limit.
