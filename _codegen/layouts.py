@@ -31,6 +31,8 @@ class FieldInfo:
     const: Json = None
     key: str | None = None  # normalized name of a map's keys (propertyNames title)
     key_kind: str | None = None  # "decimal" when the map's keys are decimals (order-book prices)
+    none_when: tuple[Json, ...] | None = None  # x-none-when: normalized values that mean "none" (null)
+    case: str | None = None  # x-case: "upper" or "lower", the case the normalized text is given
 
 
 @dataclass
@@ -148,7 +150,11 @@ class Extractor:
                 )
             seen[title] = index
             optional = index >= min_items
-            fields.append(self.field_info(title, title, slot, slot_pointer, optional, owner=name))
+            # x-name: the gateway's word where it differs from the slot's (upstream) title.
+            normalized = slot.get("x-name", title)
+            if not isinstance(normalized, str) or not SNAKE.match(normalized):
+                raise self.spec.error(f"{slot_pointer}/x-name", "x-name must be a snake_case name")
+            fields.append(self.field_info(normalized, title, slot, slot_pointer, optional, owner=name))
         info = StructInfo(
             name=name,
             pointer=pointer,
@@ -209,6 +215,12 @@ class Extractor:
             names = target["propertyNames"]
             decimal = self.spec.flag(names, f"{target_pointer}/propertyNames", "x-decimal")
             key_kind = "decimal" if decimal else "string"
+        none_when = schema.get("x-none-when") if isinstance(schema, dict) else None
+        if none_when is not None and not isinstance(none_when, list):
+            raise self.spec.error(f"{pointer}/x-none-when", "x-none-when must be a list of values")
+        case = schema.get("x-case") if isinstance(schema, dict) else None
+        if case not in (None, "upper", "lower"):
+            raise self.spec.error(f"{pointer}/x-case", "x-case must be upper or lower")
         return FieldInfo(
             name,
             wire,
@@ -220,6 +232,8 @@ class Extractor:
             const=const,
             key=key,
             key_kind=key_kind,
+            none_when=tuple(none_when) if none_when is not None else None,
+            case=case,
         )
 
     def map_key(self, schema: Json, pointer: str) -> str | None:
@@ -464,7 +478,15 @@ def first_sentence(text: str) -> str:
 
 def field_repr(f: FieldInfo) -> str:
     args = [repr(f.name), repr(f.wire), repr(f.kind), repr(f.optional)]
-    extras = {"ref": f.ref, "enum": f.enum, "const": f.const, "key": f.key, "key_kind": f.key_kind}
+    extras = {
+        "ref": f.ref,
+        "enum": f.enum,
+        "const": f.const,
+        "key": f.key,
+        "key_kind": f.key_kind,
+        "none_when": f.none_when,
+        "case": f.case,
+    }
     args += [f"{k}={v!r}" for k, v in extras.items() if v is not None]
     return f"Field({', '.join(args)})"
 

@@ -23,11 +23,19 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
 
 import msgspec
 
-from gateway._decimal import DecimalError, cached_text, canonical, canonical_cached, canonical_text
+from gateway._decimal import (
+    DecimalError,
+    cached_text,
+    canonical,
+    canonical_cached,
+    canonical_decimal,
+    canonical_text,
+)
 from generated.layout_types import Field, Layout
 
 __all__ = [
@@ -36,6 +44,7 @@ __all__ = [
     "NormalizationError",
     "Normalizer",
     "collect_drift",
+    "complete_balances",
     "current_drift",
     "decode_json",
     "drift_at",
@@ -111,6 +120,35 @@ def drift_at(prefix: str) -> Iterator[None]:
         yield
     finally:
         log.prefix = saved
+
+
+BALANCE: Final = ("available", "locked", "total")
+"""The balance vocabulary of both surfaces; each upstream sends two of them (REST ``free_balance`` and
+``balance``, named ``available`` and ``total`` by the spec's ``x-name``; Finex ``available`` and
+``locked``), the gateway derives the third exactly: total = available + locked."""
+
+
+def complete_balances(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each balance row with all of ``currency, available, locked, total`` (the missing one derived
+    exactly from the other two; null when one of those is null)."""
+    available, locked, total = BALANCE
+    out = []
+    for row in rows:
+        values = {name: row.get(name) for name in BALANCE}
+        missing = [name for name, value in values.items() if value is None and name not in row]
+        if len(missing) == 1:
+            try:
+                a, b, t = (Decimal(v) if v is not None else None for v in values.values())
+                if missing[0] == total and a is not None and b is not None:
+                    values[total] = canonical_decimal(a + b)
+                elif missing[0] == locked and a is not None and t is not None:
+                    values[locked] = canonical_decimal(t - a)
+                elif missing[0] == available and b is not None and t is not None:
+                    values[available] = canonical_decimal(t - b)
+            except (InvalidOperation, DecimalError):
+                pass
+        out.append({**{k: v for k, v in row.items() if k not in BALANCE}, **values})
+    return out
 
 
 def to_int(value: Any) -> int:
@@ -353,6 +391,16 @@ class Normalizer:
         return env["convert"], env["convert_list"]
 
     def _expression(self, item: Field, source: str, index: int, env: dict[str, Any]) -> str:
+        expression = self._converted(item, source, index, env)
+        if item.case is not None:
+            method = "upper" if item.case == "upper" else "lower"
+            expression = f"(c.{method}() if (c := {expression}).__class__ is str else c)"
+        if item.none_when:
+            env[f"none_{index}"] = frozenset(item.none_when)
+            expression = f"(None if (z := {expression}) in none_{index} else z)"
+        return expression
+
+    def _converted(self, item: Field, source: str, index: int, env: dict[str, Any]) -> str:
         kind = item.kind
         if kind == "decimal":
             # Strings (nearly all values) look the cache up inline; the rest take the full path.
@@ -378,6 +426,21 @@ class Normalizer:
 
     def field(self, item: Field) -> Converter | None:
         """The checked converter of one field's value; ``None`` where the value passes through."""
+        convert = self._field(item)
+        if item.case is None and not item.none_when:
+            return convert
+        upper = item.case == "upper"
+        nones = frozenset(item.none_when or ())
+
+        def finish(value: Any) -> Any:
+            value = convert(value) if convert is not None else value
+            if item.case is not None and isinstance(value, str):
+                value = value.upper() if upper else value.lower()
+            return None if value in nones else value
+
+        return finish
+
+    def _field(self, item: Field) -> Converter | None:
         kind = item.kind
         if kind == "decimal":
             return canonical

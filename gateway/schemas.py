@@ -124,7 +124,8 @@ class DocModels:
         for item in spec.fields:
             if item.name not in drop:
                 annotation = self.scalar(item)
-                fields[item.name] = (annotation | None if item.optional else annotation, PydanticField(...))
+                nullable = item.optional or bool(item.none_when)
+                fields[item.name] = (annotation | None if nullable else annotation, PydanticField(...))
         fields.update({k: (v, PydanticField(...)) for k, v in (last or {}).items()})
         built: type[BaseModel] = create_model(  # type: ignore[call-overload]
             name,

@@ -202,7 +202,7 @@ class CreateOrderArgs(msgspec.Struct, array_like=True):
     market: str
     type: str
     side: str
-    amount: Decimal
+    volume: Decimal
     price: Decimal
     quote_amount: Decimal | None = None
 
@@ -461,7 +461,7 @@ class TradeRow(msgspec.Struct, array_like=True):
     order_side: str
     taker_side: str
     fee: Decimal
-    fee_unit: str
+    fee_currency: str
     created_at: int | str
 
 
@@ -517,9 +517,9 @@ class OrderRow(msgspec.Struct, array_like=True):
     state: str
     type: str
     price: Decimal
-    avg_price: Decimal
+    average_price: Decimal
+    remaining_volume: Decimal
     volume: Decimal
-    original_volume: Decimal
     executed_volume: Decimal
     trades_count: int
     created_at: int | str
@@ -771,7 +771,7 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/BalanceRow",
         is_tuple=True,
         fields=(
-            Field("currency", "currency", "string", False),
+            Field("currency", "currency", "string", False, case="upper"),
             Field("available", "available", "decimal", False),
             Field("locked", "locked", "decimal", False),
         ),
@@ -825,7 +825,7 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/CancelTarget",
         is_tuple=True,
         fields=(
-            Field("market", "market", "string", False),
+            Field("market", "market", "string", False, case="lower"),
             Field("uuid", "uuid", "string", False),
         ),
         min_items=2,
@@ -865,10 +865,10 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/CreateOrderArgs",
         is_tuple=True,
         fields=(
-            Field("market", "market", "string", False),
+            Field("market", "market", "string", False, case="lower"),
             Field("type", "type", "enum", False, enum="CreateOrderType"),
             Field("side", "side", "enum", False, enum="Side"),
-            Field("amount", "amount", "decimal", False),
+            Field("volume", "amount", "decimal", False),
             Field("price", "price", "decimal", False),
             Field("quote_amount", "quote_amount", "decimal", True),
         ),
@@ -1008,7 +1008,7 @@ LAYOUTS: dict[str, Layout] = {
         fields=(
             Field("id", "id", "integer", False),
             Field("user_id", "user_id", "string", False),
-            Field("currency", "currency", "string", False),
+            Field("currency", "currency", "string", False, case="upper"),
             Field("state", "state", "string", False),
             Field("amount", "amount", "decimal", False),
             Field("txid", "txid", "string", False),
@@ -1133,7 +1133,7 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/TradeRow",
         is_tuple=True,
         fields=(
-            Field("market", "market", "string", False),
+            Field("market", "market", "string", False, case="upper"),
             Field("id", "id", "integer", False),
             Field("price", "price", "decimal", False),
             Field("volume", "volume", "decimal", False),
@@ -1143,7 +1143,7 @@ LAYOUTS: dict[str, Layout] = {
             Field("order_side", "order_side", "enum", False, enum="Side"),
             Field("taker_side", "taker_side", "enum", False, enum="Side"),
             Field("fee", "fee", "decimal", False),
-            Field("fee_unit", "fee_unit", "string", False),
+            Field("fee_currency", "fee_unit", "string", False, case="upper"),
             Field("created_at", "created_at", "timestamp", False),
         ),
         min_items=12,
@@ -1183,7 +1183,7 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/ListOrdersArgs",
         is_tuple=True,
         fields=(
-            Field("market", "market", "string", False),
+            Field("market", "market", "string", False, case="lower"),
             Field("page", "page", "integer", False),
             Field("limit", "limit", "integer", False),
             Field("state", "state", "enum", False, enum="ListOrdersState"),
@@ -1197,22 +1197,22 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/OrderRow",
         is_tuple=True,
         fields=(
-            Field("market", "market", "string", False),
+            Field("market", "market", "string", False, case="upper"),
             Field("id", "id", "integer", False),
             Field("uuid", "uuid", "string", False),
             Field("side", "side", "enum", False, enum="Side"),
             Field("state", "state", "enum", False, enum="OrderStateCode"),
             Field("type", "type", "enum", False, enum="OrderTypeCode"),
             Field("price", "price", "decimal", False),
-            Field("avg_price", "avg_price", "decimal", False),
-            Field("volume", "volume", "decimal", False),
-            Field("original_volume", "original_volume", "decimal", False),
+            Field("average_price", "avg_price", "decimal", False),
+            Field("remaining_volume", "volume", "decimal", False),
+            Field("volume", "original_volume", "decimal", False),
             Field("executed_volume", "executed_volume", "decimal", False),
             Field("trades_count", "trades_count", "integer", False),
             Field("created_at", "created_at", "timestamp", False),
             Field("maker_fee", "maker_fee", "decimal", False),
             Field("taker_fee", "taker_fee", "decimal", False),
-            Field("trigger_price", "trigger_price", "decimal", True),
+            Field("trigger_price", "trigger_price", "decimal", True, none_when=("0",)),
             Field("reject_reason", "reject_reason", "string", True),
         ),
         min_items=15,

@@ -37,7 +37,7 @@ class OrderRow(BaseModel):
     )
     market: str
     """
-    Market id, e.g. `btcusd`.
+    Market id, e.g. `btcusd` (the gateway's `BTCUSD`).
     """
     id: int = Field(..., ge=0)
     """
@@ -65,7 +65,7 @@ class OrderRow(BaseModel):
     """
     avg_price: Decimal
     """
-    Decimal amount as a JSON string (`"9120"`, `"0.25"`, `"0.250000"`); never converted to a float, trailing zeros are kept.
+    Average execution price (`0` until something executed).
     """
     volume: Decimal
     """
@@ -73,7 +73,7 @@ class OrderRow(BaseModel):
     """
     original_volume: Decimal
     """
-    Decimal amount as a JSON string (`"9120"`, `"0.25"`, `"0.250000"`); never converted to a float, trailing zeros are kept.
+    Requested volume.
     """
     executed_volume: Decimal
     """
@@ -94,7 +94,7 @@ class OrderRow(BaseModel):
     """
     trigger_price: Decimal | None = None
     """
-    Trigger price (order events only; from the open-finance protocol source).
+    Trigger price (order events only; from the open-finance protocol source); `0` when the order has none, which the gateway serves as null (`x-none-when`).
     """
     reject_reason: str | None = None
     """
@@ -143,7 +143,7 @@ class TradeRow(BaseModel):
     """
     fee_unit: str
     """
-    Currency of the fee, e.g. `btc`.
+    Currency of the fee, e.g. `btc` (the gateway's `BTC`).
     """
     created_at: Timestamp1 | Timestamp2
     """
@@ -166,7 +166,7 @@ class TransferRow(BaseModel):
     """
     currency: str
     """
-    The docs' "CurrencyID", e.g. `eth`.
+    The docs' "CurrencyID", e.g. `eth` (the gateway's `ETH`).
     """
     state: str
     """
@@ -236,7 +236,7 @@ class ListOrdersArgs(BaseModel):
     )
     market: str
     """
-    Market id; `""` = all markets.
+    Market id, lower case; `""` = all markets.
     """
     page: int = Field(..., ge=0)
     """
@@ -285,6 +285,9 @@ class CreateOrderArgs(BaseModel):
         extra="forbid",
     )
     market: str = Field(..., min_length=1)
+    """
+    Market id, lower case (`btcusdt`); the gateway accepts any case.
+    """
     type: Literal["l", "L", "m", "M", "p", "P"]
     """
     Docs contradict themselves: the argument table says "M is Market L is Limit P is PostOnly" (upper case) but the examples send lower-case `m`/`l`; both cases are accepted.
@@ -295,7 +298,7 @@ class CreateOrderArgs(BaseModel):
     """
     amount: Decimal
     """
-    Decimal request argument: the docs say "string, int, float" (`create_order` amount, price, quote_amount). A decimal string (exponent form allowed) or a JSON number.
+    Order size (base currency); the gateway's `volume`, as on REST.
     """
     price: Decimal
     """

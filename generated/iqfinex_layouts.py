@@ -71,7 +71,8 @@ class AccountTrade(
     rename={
         "side": "cmd",
         "market": "asset",
-        "commission_currency": "commissionCurrency",
+        "fee": "commission",
+        "fee_currency": "commissionCurrency",
         "created_at": "open_time",
         "closed_at": "close_time",
     },
@@ -88,8 +89,8 @@ class AccountTrade(
     price: Decimal
     side: str
     market: str
-    commission: Decimal
-    commission_currency: str
+    fee: Decimal
+    fee_currency: str
     created_at: int | str
     closed_at: int | str
     order_id: int
@@ -105,15 +106,19 @@ class AccountTradeList(msgspec.Struct, kw_only=True):
     rows: list[AccountTrade]
 
 
-class Asset(msgspec.Struct, kw_only=True, rename={"market": "pair", "is_trade": "isTrade"}):
-    """A trading pair (`left` is the traded currency, `right` the quote currency).
+class Asset(
+    msgspec.Struct,
+    kw_only=True,
+    rename={"market": "pair", "quote": "right", "base": "left", "is_trade": "isTrade"},
+):
+    """A trading pair (`left` is the traded currency, `right` the quote currency; the gateway's `base` and `quote`).
 
     Declared at spec/iqfinex.openapi.yaml#/components/schemas/Asset.
     """
 
     market: str
-    right: str
-    left: str
+    quote: str
+    base: str
     accuracy: int | str
     min_volume: Decimal
     is_trade: bool | None = None
@@ -129,14 +134,14 @@ class AssetList(msgspec.Struct, kw_only=True):
     rows: list[Asset]
 
 
-class BalanceEntry(msgspec.Struct, kw_only=True):
+class BalanceEntry(msgspec.Struct, kw_only=True, rename={"total": "balance", "available": "free_balance"}):
     """Balance of one currency.
 
     Declared at spec/iqfinex.openapi.yaml#/components/schemas/BalanceEntry.
     """
 
-    balance: Decimal
-    free_balance: Decimal
+    total: Decimal
+    available: Decimal
 
 
 BalanceMap = dict[str, BalanceEntry]
@@ -167,7 +172,7 @@ class CandleList(msgspec.Struct, kw_only=True):
 
 
 class CreateOrderRequest(
-    msgspec.Struct, kw_only=True, rename={"market": "asset", "side": "cmd", "stop_price": "stopPrice"}
+    msgspec.Struct, kw_only=True, rename={"market": "asset", "side": "cmd", "trigger_price": "stopPrice"}
 ):
     """Body of POST /v1/order.
 
@@ -178,11 +183,13 @@ class CreateOrderRequest(
     side: str
     volume: Decimal
     price: Decimal | None = None
-    stop_price: Decimal | None = None
+    trigger_price: Decimal | None = None
 
 
 class Currency(
-    msgspec.Struct, kw_only=True, rename={"is_deposit": "isDeposit", "is_withdrawal": "isWithdrawal"}
+    msgspec.Struct,
+    kw_only=True,
+    rename={"withdrawal_fee": "commission", "is_deposit": "isDeposit", "is_withdrawal": "isWithdrawal"},
 ):
     """A coin or token with its deposit and withdrawal settings.
 
@@ -191,7 +198,7 @@ class Currency(
 
     name: str
     alias: str
-    commission: Decimal
+    withdrawal_fee: Decimal
     type: str
     confirmations: int
     min_withdrawal: Decimal
@@ -226,7 +233,9 @@ class Order(
     rename={
         "market": "asset",
         "side": "cmd",
-        "stop_price": "stopPrice",
+        "remaining_volume": "volume",
+        "trigger_price": "stopPrice",
+        "volume": "original_volume",
         "created_at": "open_time",
         "closed_at": "close_time",
         "state": "status",
@@ -240,11 +249,11 @@ class Order(
     id: int
     market: str
     side: str
-    volume: Decimal | None = None
+    remaining_volume: Decimal | None = None
     type: str
     price: Decimal
-    stop_price: Decimal | None = None
-    original_volume: Decimal
+    trigger_price: Decimal | None = None
+    volume: Decimal
     executed_volume: Decimal
     created_at: int | str
     closed_at: int | str | None = None
@@ -370,8 +379,8 @@ LAYOUTS: dict[str, Layout] = {
             Field("price", "price", "decimal", False),
             Field("side", "cmd", "enum", False, enum="Side"),
             Field("market", "asset", "string", False),
-            Field("commission", "commission", "decimal", False),
-            Field("commission_currency", "commissionCurrency", "string", False),
+            Field("fee", "commission", "decimal", False),
+            Field("fee_currency", "commissionCurrency", "string", False),
             Field("created_at", "open_time", "timestamp", False),
             Field("closed_at", "close_time", "timestamp", False),
             Field("order_id", "order_id", "integer", False),
@@ -394,8 +403,8 @@ LAYOUTS: dict[str, Layout] = {
         is_tuple=False,
         fields=(
             Field("market", "pair", "string", False),
-            Field("right", "right", "string", False),
-            Field("left", "left", "string", False),
+            Field("quote", "right", "string", False),
+            Field("base", "left", "string", False),
             Field("accuracy", "accuracy", "integer", False),
             Field("min_volume", "min_volume", "decimal", False),
             Field("is_trade", "isTrade", "boolean", True),
@@ -417,8 +426,8 @@ LAYOUTS: dict[str, Layout] = {
         pointer="/components/schemas/BalanceEntry",
         is_tuple=False,
         fields=(
-            Field("balance", "balance", "decimal", False),
-            Field("free_balance", "free_balance", "decimal", False),
+            Field("total", "balance", "decimal", False),
+            Field("available", "free_balance", "decimal", False),
         ),
     ),
     "CandleRow": Layout(
@@ -457,7 +466,7 @@ LAYOUTS: dict[str, Layout] = {
             Field("side", "cmd", "enum", False, enum="Side"),
             Field("volume", "volume", "decimal", False),
             Field("price", "price", "decimal", True),
-            Field("stop_price", "stopPrice", "decimal", True),
+            Field("trigger_price", "stopPrice", "decimal", True),
         ),
     ),
     "Currency": Layout(
@@ -468,7 +477,7 @@ LAYOUTS: dict[str, Layout] = {
         fields=(
             Field("name", "name", "string", False),
             Field("alias", "alias", "string", False),
-            Field("commission", "commission", "decimal", False),
+            Field("withdrawal_fee", "commission", "decimal", False),
             Field("type", "type", "enum", False),
             Field("confirmations", "confirmations", "integer", False),
             Field("min_withdrawal", "min_withdrawal", "decimal", False),
@@ -506,11 +515,11 @@ LAYOUTS: dict[str, Layout] = {
             Field("id", "id", "integer", False),
             Field("market", "asset", "string", False),
             Field("side", "cmd", "enum", False, enum="Side"),
-            Field("volume", "volume", "decimal", True),
+            Field("remaining_volume", "volume", "decimal", True),
             Field("type", "type", "enum", False, enum="OrderType"),
             Field("price", "price", "decimal", False),
-            Field("stop_price", "stopPrice", "decimal", True),
-            Field("original_volume", "original_volume", "decimal", False),
+            Field("trigger_price", "stopPrice", "decimal", True),
+            Field("volume", "original_volume", "decimal", False),
             Field("executed_volume", "executed_volume", "decimal", False),
             Field("created_at", "open_time", "timestamp", False),
             Field("closed_at", "close_time", "timestamp", True),

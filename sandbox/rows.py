@@ -47,7 +47,8 @@ def _codes(table: str) -> dict[str, str]:
 STATE_CODES = _codes("OrderStateCode")  # "open" -> "w", ...
 TYPE_CODES = _codes("OrderTypeCode")  # "limit" -> "l", "stop_limit" -> "slm", ...
 LONG_STATES = {code: normalized for code, normalized in ENUMS["ListOrdersState"].items() if code}
-_SLOTS = {name: tuple(f.name for f in layout.fields) for name, layout in LAYOUTS.items() if layout.is_tuple}
+# By slot title (``wire``): the upstream's own words, whatever the gateway calls them (``x-name``).
+_SLOTS = {name: tuple(f.wire for f in layout.fields) for name, layout in LAYOUTS.items() if layout.is_tuple}
 
 
 def slots(name: str) -> tuple[str, ...]:

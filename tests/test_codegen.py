@@ -115,8 +115,8 @@ def test_order_row_decodes_by_slot_title_with_exact_decimals() -> None:
     reply = msgspec.json.decode(frame, type=finex_layouts.ListOrdersReply)
     (row,) = reply.result
     assert row.market == "btcusd"
-    assert row.volume == Decimal("0.250000")
-    assert str(row.volume) == "0.250000"  # trailing zeros kept: no float on the way
+    assert row.remaining_volume == Decimal("0.250000")  # slot "volume", the gateway's remaining_volume
+    assert str(row.remaining_volume) == "0.250000"  # trailing zeros kept: no float on the way
     assert row.trigger_price is None  # optional 16th slot absent in list replies
     assert finex_layouts.ENUMS["OrderStateCode"][row.state] == "open"
     assert finex_layouts.LAYOUTS["OrderRow"].index("price") == 6
@@ -125,7 +125,7 @@ def test_order_row_decodes_by_slot_title_with_exact_decimals() -> None:
 def test_decimal_input_keeps_exponent_numbers_exact() -> None:
     frame = b'[1, 42, "create_order", ["btcusd", "l", "buy", 9e-7, "0.250000"]]'
     request = msgspec.json.decode(frame, type=finex_layouts.CreateOrderRequest)
-    assert request.args.amount == Decimal("9e-7")
+    assert request.args.volume == Decimal("9e-7")  # slot "amount", the gateway's volume (x-name)
     assert str(request.args.price) == "0.250000"
 
 

@@ -14,7 +14,9 @@ class Field(NamedTuple):
     ``name`` is the normalized (gateway) name, ``wire`` the upstream property name (the slot title for
     tuple slots), ``kind`` one of decimal, timestamp, integer, number, string, boolean, enum, const,
     ref, list, map, any; ``ref`` names the nested layout for ref/list/map kinds; ``enum`` names the
-    table in the module's ``ENUMS`` that maps upstream codes to the shared vocabulary.
+    table in the module's ``ENUMS`` that maps upstream codes to the shared vocabulary; ``none_when``
+    lists normalized values that mean "none" (served as null, ``x-none-when``); ``case`` is the case
+    (upper or lower) text is given (``x-case``).
     """
 
     name: str
@@ -26,6 +28,8 @@ class Field(NamedTuple):
     const: Any = None
     key: str | None = None
     key_kind: str | None = None
+    none_when: tuple[Any, ...] | None = None
+    case: str | None = None
 
 
 class Layout(NamedTuple):

@@ -31,7 +31,7 @@ Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"ev
     oc        order.cancelled    order object
     or        order.rejected     order object with ``reject_reason``
     tr        trade              trade object
-    bu        balance            list of ``{currency, available, locked}``
+    bu        balance            list of ``{currency, available, locked, total}`` (total derived)
     sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
                                  gateway generates one because the upstream was silent)
     —         gap, snapshot      see :mod:`gateway.finex.feed` (sequence ids, replay, reconciliation)
@@ -48,7 +48,7 @@ import msgspec
 from gateway._decimal import DecimalError
 from gateway.finex.connection import FinexEvent
 from gateway.finex.protocol import _HEARTBEAT_SLOT, _HEARTBEAT_TIME, _PAYLOADS, EVENT_NAMES
-from gateway.normalize import NormalizationError, decode_json
+from gateway.normalize import NormalizationError, complete_balances, decode_json
 
 __all__ = [
     "EVENT_NAMES",
@@ -59,6 +59,7 @@ __all__ = [
 log = logging.getLogger("gateway.finex")
 
 HEARTBEAT: Final = "heartbeat"
+BALANCE: Final = "balance"
 
 
 # ------------------------------------------------------------------------------------ events
@@ -82,4 +83,6 @@ def event_message(event: FinexEvent) -> dict[str, Any] | None:
         raise NormalizationError(event.name, str(exc)) from None
     if name == HEARTBEAT:
         data = {**data[_HEARTBEAT_SLOT], "source": "upstream"}
+    elif name == BALANCE:
+        data = complete_balances(data)
     return {"event": name, "data": data}

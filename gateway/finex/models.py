@@ -73,7 +73,7 @@ MARKET_PATTERN = r"^[A-Za-z0-9]{1,32}$"
 """Market ids the gateway passes on (the spec only says non-empty; Finex ids look like ``btcusdt``)."""
 
 _AMOUNT_HELP = {
-    "amount": "Order size (base currency), > 0.",
+    "volume": "Order size (base currency), > 0.",
     "price": "Limit price, > 0: required for limit and post-only orders, may be left out of market orders.",
     "quote_amount": "Market buys only: the most quote currency to spend, > 0.",
 }
@@ -107,7 +107,7 @@ def order_body_schema() -> dict[str, Any]:
         "properties": properties,
         "required": required,
         "additionalProperties": False,
-        "example": {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.25", "price": "9120"},
+        "example": {"market": "BTCUSDT", "type": "limit", "side": "buy", "volume": "0.25", "price": "9120"},
     }
 
 
@@ -130,7 +130,7 @@ _EXAMPLES: dict[int, GatewayError] = {
     400: UpstreamRejected(400, "order not found"),
     401: UpstreamRejected(401, "the upstream refused the websocket credentials (HTTP 401)"),
     422: InvalidRequest(
-        "body amount: must be greater than 0", errors=[{"location": "body amount", "message": "not > 0"}]
+        "body volume: must be greater than 0", errors=[{"location": "body volume", "message": "not > 0"}]
     ),
     502: BadUpstreamResponse("malformed reply frame from the upstream websocket"),
     503: UpstreamUnavailable("the upstream websocket closed with the call in flight; not retried"),

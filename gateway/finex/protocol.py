@@ -31,7 +31,7 @@ Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"ev
     oc        order.cancelled    order object
     or        order.rejected     order object with ``reject_reason``
     tr        trade              trade object
-    bu        balance            list of ``{currency, available, locked}``
+    bu        balance            list of ``{currency, available, locked, total}`` (total derived)
     sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
                                  gateway generates one because the upstream was silent)
     —         overflow           ``{"dropped": n}``: this client's buffer dropped its n oldest events

@@ -20,7 +20,7 @@ from gateway.finex.models import MARKET_PATTERN, UUID_PATTERN, spec_slot
 from gateway.finex.protocol import args_of, codes
 from gateway.problems import InvalidRequest
 from generated.finex_layouts import LAYOUTS
-from generated.layout_types import Layout
+from generated.layout_types import Field, Layout
 
 __all__ = [
     "CONFIG_SCOPES",
@@ -76,6 +76,13 @@ def decode_body(raw: bytes) -> Any:
         raise _error("body", "invalid JSON", f"not valid JSON ({exc})") from None
 
 
+def _cased(item: Field, value: Any) -> Any:
+    """Text in the case the upstream expects (the slot's ``x-case``: Finex market ids are lower case)."""
+    if item.case is not None and isinstance(value, str):
+        return value.upper() if item.case == "upper" else value.lower()
+    return value
+
+
 def tuple_args(layout: Layout, values: dict[str, Any]) -> list[Any]:
     """``values`` by slot name → the argument tuple in the layout's slot order; trailing optional slots
     without a value are left out. A name the layout does not have, or a required slot without a value,
@@ -86,7 +93,7 @@ def tuple_args(layout: Layout, values: dict[str, Any]) -> list[Any]:
     missing = [item.name for item in layout.fields if not item.optional and item.name not in values]
     if missing:
         raise KeyError(f"{layout.name}: no value for required slot(s) {', '.join(missing)}")
-    args = [values.get(item.name) for item in layout.fields]
+    args = [_cased(item, values.get(item.name)) for item in layout.fields]
     while args and args[-1] is None and layout.fields[len(args) - 1].optional:
         args.pop()
     return args

@@ -22,8 +22,8 @@ from pydantic import Field as PydanticField
 from gateway._decimal import canonical
 from gateway.iqfinex import shaping
 from gateway.iqfinex.requests import MARKET_PATTERN
-from gateway.normalize import decode_json
 from gateway.iqfinex.shaping import OPEN_TIME
+from gateway.normalize import decode_json
 from gateway.problems import (
     BadUpstreamResponse,
     GatewayError,
@@ -68,7 +68,11 @@ MarketTicker = model(
     "Ticker", "MarketTicker", first={_map_key("listTickers"): str}, doc="The ticker of one market."
 )
 Balance = model(
-    "BalanceEntry", "Balance", first={_map_key("getBalance"): str}, doc="The balance of one currency."
+    "BalanceEntry",
+    "Balance",
+    first={_map_key("getBalance"): str},
+    last={"locked": Decimal},
+    doc="The balance of one currency: `available + locked = total` (`locked` derived by the gateway).",
 )
 BookLevel = model(
     "OrderBookLevel", "BookLevel", first={_map_key("OrderBook", "buy"): Decimal}, doc="One price level."
@@ -147,7 +151,7 @@ class OrderRequest(BaseModel):
     price: str | None = PydanticField(
         None, pattern=DECIMAL_INPUT, description="Limit price, > 0, a decimal string."
     )
-    stop_price: str | None = PydanticField(
+    trigger_price: str | None = PydanticField(
         None, pattern=DECIMAL_INPUT, description="Activation price, > 0, a decimal string."
     )
 

@@ -102,7 +102,7 @@ def _places(amount: Decimal) -> int:
 
 
 def parse_order(raw: bytes) -> tuple[str, str, dict[str, Decimal]]:
-    """Validate a ``POST /v1/orders`` body: ``(market, side, {volume, price?, stop_price?})``.
+    """Validate a ``POST /v1/orders`` body: ``(market, side, {volume, price?, trigger_price?})``.
 
     Amounts are decimal strings only (a JSON number is a 422: money is text); the
     order ``type`` must agree with the amounts given (limit: price; market: none; stop_limit: both).
@@ -141,13 +141,13 @@ def parse_order(raw: bytes) -> tuple[str, str, dict[str, Decimal]]:
         if f.kind == "decimal" and body.get(f.name) is not None
     }
     given = {name for name in amounts if name != "volume"}
-    expected = {"limit": {"price"}, "market": set(), "stop_limit": {"price", "stop_price"}}
+    expected = {"limit": {"price"}, "market": set(), "stop_limit": {"price", "trigger_price"}}
     kind = body.get(_TYPE_FIELD)
     if kind is None:
         kind = next((k for k, needs in expected.items() if needs == given), None)
         if kind is None:
             raise InvalidRequest(
-                "body: stop_price needs a price (stop_limit order)", errors=[_error("price", "required")]
+                "body: trigger_price needs a price (stop_limit order)", errors=[_error("price", "required")]
             )
     if kind not in expected or kind not in ORDER_TYPES.values():
         raise InvalidRequest(
@@ -159,7 +159,7 @@ def parse_order(raw: bytes) -> tuple[str, str, dict[str, Decimal]]:
             f"body type: a {kind} order takes {needs}",
             errors=[_error(_TYPE_FIELD, f"a {kind} order takes {needs}")],
         )
-    return market, side, amounts
+    return market.upper(), side, amounts  # REST market names are upper case, whatever the caller sent
 
 
 def check_precision(amounts: dict[str, Decimal], accuracy: int | None) -> None:

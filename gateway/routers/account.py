@@ -10,6 +10,7 @@ from gateway.iqfinex import shaping
 from gateway.iqfinex.models import Balance, model, route
 from gateway.iqfinex.requests import DEFAULT, Limit, Offset, Sort
 from gateway.iqfinex.shaping import json_response
+from gateway.normalize import complete_balances
 from gateway.schemas import list_of
 
 __all__ = ["router"]
@@ -35,7 +36,7 @@ async def get_account(state: State, api_key: ApiKey) -> Response:
 )
 async def list_balances(state: State, api_key: ApiKey) -> Response:
     data = await state.rest.call("getBalance", api_key=api_key)
-    return json_response(shaping.normalize("getBalance", data))
+    return json_response(complete_balances(shaping.normalize("getBalance", data)))
 
 
 @router.get(

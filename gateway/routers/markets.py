@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from pydantic import AfterValidator
 
 from gateway.deps import State
 from gateway.iqfinex import shaping
@@ -33,8 +34,13 @@ __all__ = ["router"]
 
 router = APIRouter(tags=["markets"])
 
-Market = Annotated[str, spec_path("AssetPath", description="Market (trading pair), for example `BTCUSDT`.")]
-Currency = Annotated[str, spec_path("CurrencyName")]
+# Market and currency names are upper case in every body, whatever case the caller sent.
+Market = Annotated[
+    str,
+    spec_path("AssetPath", description="Market (trading pair), for example `BTCUSDT` (any case)."),
+    AfterValidator(str.upper),
+]
+Currency = Annotated[str, spec_path("CurrencyName"), AfterValidator(str.upper)]
 
 
 async def _shared(

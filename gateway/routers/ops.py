@@ -23,7 +23,7 @@ async def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     operation_id="readyz",
-    summary="Readiness: the upstreams are reachable and answering (and the state of each credential's event stream)",
+    summary="Readiness: the upstreams are reachable and answering (and each credential's event stream)",
     description="Per upstream: `ok`, `not configured`, `unreachable: <why>` (no answer: connection "
     "refused or dropped, timeout) or `answering errors: <what>` (it answers, but with errors: a 5xx "
     "status or an unusable body).",

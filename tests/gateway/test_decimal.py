@@ -66,7 +66,8 @@ def test_order_amounts_are_exact(volume: Decimal, exponent: bool) -> None:
 
 def test_order_wire_names_come_from_the_layout() -> None:
     market, side, amounts = parse_order(
-        b'{"market": "ETHBTC", "side": "sell", "volume": "1.245", "price": "0.03437", "stop_price": "0.04"}'
+        b'{"market": "ETHBTC", "side": "sell", "volume": "1.245", "price": "0.03437",'
+        b' "trigger_price": "0.04"}'
     )
     assert upstream_order(market, side, amounts) == {
         "asset": "ETHBTC", "cmd": "sell", "volume": "1.245", "price": "0.03437", "stopPrice": "0.04",

@@ -25,7 +25,7 @@ from tests.gateway.conftest import gateway_settings
 
 pytestmark = pytest.mark.timeout(60)
 
-ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.001", "price": "1000"}
+ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "volume": "0.001", "price": "1000"}
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +116,9 @@ def saw_everything(uuids: dict[str, str]) -> Callable[[Collector], bool]:
     return check
 
 
+BTC_BALANCE = {"currency": "BTC", "available": "1.5", "locked": "0", "total": "1.5"}
+
+
 async def test_every_event_kind_over_websocket_and_sse(beating_sandbox: EmbeddedSandbox) -> None:
     beating_sandbox.reset()
     async with running_gateway(beating_sandbox) as base:
@@ -158,7 +161,7 @@ async def test_every_event_kind_over_websocket_and_sse(beating_sandbox: Embedded
         updated = [o for o in collector.named("order.updated") if o["uuid"] == uuids["market"]]
         assert updated[-1]["state"] == "filled"
         balance = collector.named("balance")[0]
-        assert set(balance[0]) == {"currency", "available", "locked"}
+        assert list(balance[0]) == ["currency", "available", "locked", "total"]
         assert isinstance(collector.named("heartbeat")[0]["hb"], int)
         assert not collector.named("gap")
     # One upstream subscription for both clients of the credential.

@@ -19,8 +19,16 @@ pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("clean_sandbox")]
 
 MakeClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
-LIMIT_BUY = {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.0010", "price": "1000.50"}
-DECIMALS = ("price", "avg_price", "volume", "original_volume", "executed_volume", "maker_fee", "taker_fee")
+LIMIT_BUY = {"market": "btcusdt", "type": "limit", "side": "buy", "volume": "0.0010", "price": "1000.50"}
+DECIMALS = (
+    "price",
+    "average_price",
+    "remaining_volume",
+    "volume",
+    "executed_volume",
+    "maker_fee",
+    "taker_fee",
+)
 
 
 def canonical(value: Any) -> bool:
@@ -53,7 +61,8 @@ async def test_orders_lifecycle(client: httpx.AsyncClient) -> None:
     assert order["type"] == "limit"
     assert order["side"] == "buy"
     assert order["price"] == "1000.5"
-    assert order["original_volume"] == "0.001"
+    assert order["volume"] == "0.001"
+    assert order["market"] == "BTCUSDT"  # upper case whatever the caller sent
     assert all(canonical(order[name]) for name in DECIMALS)
     assert isinstance(order["created_at"], int)
     assert order["trigger_price"] is None
@@ -78,7 +87,7 @@ async def test_orders_lifecycle(client: httpx.AsyncClient) -> None:
 
 
 async def test_market_order_trades_and_state_filter(client: httpx.AsyncClient) -> None:
-    uuid = await create(client, type="market", price=None, amount="0.001")
+    uuid = await create(client, type="market", price=None, volume="0.001")
     (order,) = (await client.get("/v1/finex/orders/by-uuid", params={"uuid": uuid})).json()
     assert order["type"] == "market"
     assert order["state"] == "filled"
@@ -139,10 +148,10 @@ async def test_transfers_and_config(client: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize(
     ("body", "where"),
     [
-        ({**LIMIT_BUY, "amount": "0"}, "body amount"),
-        ({**LIMIT_BUY, "amount": "-1"}, "body amount"),
-        ({**LIMIT_BUY, "amount": "NaN"}, "body amount"),
-        ({**LIMIT_BUY, "amount": True}, "body amount"),
+        ({**LIMIT_BUY, "volume": "0"}, "body volume"),
+        ({**LIMIT_BUY, "volume": "-1"}, "body volume"),
+        ({**LIMIT_BUY, "volume": "NaN"}, "body volume"),
+        ({**LIMIT_BUY, "volume": True}, "body volume"),
         ({**LIMIT_BUY, "price": None}, "body price"),
         ({**LIMIT_BUY, "type": "l"}, "body type"),
         ({**LIMIT_BUY, "side": "long"}, "body side"),
@@ -187,7 +196,18 @@ async def test_rest_and_finex_orders_share_the_vocabulary(client: httpx.AsyncCli
     rest = created.json()
     listed = (await client.get("/v1/finex/orders", params={"market": "btcusdt"})).json()
     (finex,) = [o for o in listed if o["id"] == rest["id"]]
-    for name in ("state", "type", "side", "price", "original_volume", "executed_volume", "created_at"):
+    for name in (
+        "market",
+        "state",
+        "type",
+        "side",
+        "price",
+        "volume",
+        "remaining_volume",
+        "executed_volume",
+        "trigger_price",
+        "created_at",
+    ):
         assert finex[name] == rest[name], name
     assert (finex["state"], finex["type"], finex["side"]) == ("open", "limit", "buy")
     assert all(canonical(finex[name]) for name in DECIMALS)
@@ -290,7 +310,7 @@ async def test_unnormalizable_result_is_502_when_strict_else_null_and_named(
         return
     assert response.status_code == 200, response.text
     (row,) = response.json()
-    assert row["market"] == "btcusd"
+    assert row["market"] == "BTCUSD"
     assert row["id"] is None
     assert response.headers["gateway-drift"] == "$[0].id"
 

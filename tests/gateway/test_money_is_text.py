@@ -55,7 +55,7 @@ def test_request_amounts_are_decimal_strings_only() -> None:
         if not where.endswith("config/{component}/{key}.value")
     ]
     names = {where.rsplit(".", 1)[1] for where, _ in amounts}
-    assert names == {"volume", "price", "stop_price", "amount", "quote_amount"}
+    assert names == {"volume", "price", "trigger_price", "quote_amount"}
     for where, prop in amounts:
         variants = [v for v in prop.get("anyOf", [prop]) if v.get("type") != "null"]  # optional: nullable
         assert variants, where
@@ -68,8 +68,8 @@ def test_generated_clients_type_amounts_str() -> None:
     from generated.gateway_client.models.finex_order_request import FinexOrderRequest
     from generated.gateway_client.models.order_request import OrderRequest
 
-    for model, fields in ((FinexOrderRequest, ("amount", "price", "quote_amount")),
-                          (OrderRequest, ("volume", "price", "stop_price"))):  # fmt: skip
+    for model, fields in ((FinexOrderRequest, ("volume", "price", "quote_amount")),
+                          (OrderRequest, ("volume", "price", "trigger_price"))):  # fmt: skip
         hints = typing.get_type_hints(model)
         for name in fields:
             assert "float" not in str(hints[name]), (model.__name__, name, hints[name])

@@ -27,16 +27,16 @@ def _both(normalizer: Normalizer, layout: str, value: Any) -> Any:
 def test_order_row_becomes_an_object_in_the_shared_vocabulary() -> None:
     out = _both(FINEX, "OrderRow", decode_json(ORDER_ROW))
     assert out == {
-        "market": "btcusd",
+        "market": "BTCUSD",  # x-case: upper
         "id": 97,
         "uuid": "6dcc2c8e-c295-11ea-b7ad-1831bf9834b0",
         "side": "sell",
         "state": "open",
         "type": "limit",
         "price": "9120",
-        "avg_price": "0",
+        "average_price": "0",
+        "remaining_volume": "0.25",
         "volume": "0.25",
-        "original_volume": "0.25",
         "executed_volume": "0",
         "trades_count": 0,
         "created_at": 1594386563,
@@ -51,7 +51,7 @@ def test_reject_event_row_keeps_its_reason_and_unknown_slots() -> None:
     row = [*decode_json(ORDER_ROW), "0", "insufficient balance", "surprise"]
     out = _both(FINEX, "OrderRow", row)
     assert out["reject_reason"] == "insufficient balance"
-    assert out["trigger_price"] == "0"
+    assert out["trigger_price"] is None  # "0" means none (x-none-when)
     assert out["extra_slots"] == ["surprise"]  # never dropped silently
 
 
@@ -63,6 +63,7 @@ def test_trade_timestamp_as_digit_string_becomes_an_integer() -> None:
     out = _both(FINEX, "TradeRow", row)
     assert out["created_at"] == 1594392250
     assert out["volume"] == "0.25"
+    assert (out["fee"], out["fee_currency"]) == ("0.0005", "BTC")
 
 
 def test_rest_object_renames_and_canonicalizes() -> None:
@@ -76,11 +77,11 @@ def test_rest_object_renames_and_canonicalizes() -> None:
         "id": 304962,
         "market": "ETHBTC",
         "side": "sell",
-        "volume": "1.245",
+        "remaining_volume": "1.245",
         "type": "limit",
         "price": "0.03437",
-        "stop_price": None,
-        "original_volume": "1.245",
+        "trigger_price": None,
+        "volume": "1.245",
         "executed_volume": "0",
         "created_at": 1552371582,
         "closed_at": None,
@@ -119,7 +120,7 @@ def test_unnormalizable_values_name_the_field(layout: str, value: Any, where: st
 
 def test_missing_required_value_passes_as_null() -> None:
     out = FINEX.converter("BalanceRow")(["btc", "1.50"])
-    assert out == {"currency": "btc", "available": "1.5", "locked": None}
+    assert out == {"currency": "BTC", "available": "1.5", "locked": None}
 
 
 def test_list_converter_matches_item_converter_and_names_bad_items() -> None:

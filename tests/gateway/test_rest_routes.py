@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -40,7 +41,7 @@ async def test_currencies(client: httpx.AsyncClient) -> None:
     assert listed["count"] == len(listed["rows"]) > 0
     btc = await _get(client, "/v1/currencies/{currency}", "/v1/currencies/BTC")
     assert btc["name"] == "BTC"
-    assert CANONICAL.fullmatch(btc["commission"])
+    assert CANONICAL.fullmatch(btc["withdrawal_fee"])
     assert isinstance(btc["is_deposit"], bool)
     assert isinstance(btc["confirmations"], int)
 
@@ -85,7 +86,9 @@ async def test_trading_flow_covers_the_private_routes(
     account = await _get(client, "/v1/account", "/v1/account")
     assert account["is_trade"] is True
     balances = await _get(client, "/v1/account/balances", "/v1/account/balances")
-    assert {"currency", "balance", "free_balance"} <= set(balances[0])
+    assert list(balances[0]) == ["currency", "available", "locked", "total"]
+    for row in balances:
+        assert Decimal(row["available"]) + Decimal(row["locked"]) == Decimal(row["total"])
 
     # A resting limit order: placed, listed, fetched, cancelled.
     placed = await client.post(
@@ -117,7 +120,8 @@ async def test_trading_flow_covers_the_private_routes(
     assert trades["count"] >= 1
     trade = trades["rows"][0]
     assert (trade["side"], trade["market"], trade["order_id"]) == ("buy", "BTCUSDT", filled["id"])
-    assert CANONICAL.fullmatch(trade["commission"])
+    assert CANONICAL.fullmatch(trade["fee"])
+    assert trade["fee_currency"] == trade["fee_currency"].upper()
     mine = await _get(client, "/v1/account/trades", "/v1/account/trades?limit=100")
     assert filled["id"] in {t["order_id"] for t in mine["rows"]}
     closed = await _get(client, "/v1/orders/closed", "/v1/orders/closed?limit=10&offset=0&sort=DESC")
@@ -191,7 +195,7 @@ async def test_bad_parameters_are_422_naming_the_parameter(
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "price": "100.001"}', "price"),
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "type": "limit"}', "type"),
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "price": "1", "type": "market"}', "type"),
-        (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "stop_price": "1"}', "price"),
+        (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "trigger_price": "1"}', "price"),
         (b'{"market": "BTCUSDT", "side": "buy", "volume": "1", "leverage": 10}', "leverage"),
         (b'{"market": "NOSUCHPAIR", "side": "buy", "volume": "1"}', "market"),
     ],
@@ -218,19 +222,19 @@ async def test_amounts_are_sent_exactly(client: httpx.AsyncClient, clean_sandbox
     )
     assert response.status_code == 200, response.text
     order = response.json()
-    assert order["original_volume"] == "0.1234567"
+    assert order["volume"] == "0.1234567"
     assert order["price"] == "0.00001"
 
 
 async def test_stop_limit_order(client: httpx.AsyncClient, clean_sandbox: EmbeddedSandbox) -> None:
     response = await client.post(
         "/v1/orders",
-        json={"market": "BTCUSDT", "side": "buy", "volume": "0.01", "price": "9000", "stop_price": "8000"},
+        json={"market": "BTCUSDT", "side": "buy", "volume": "0.01", "price": "9000", "trigger_price": "8000"},
     )
     assert response.status_code == 200, response.text
     order = response.json()
     assert order["type"] == "stop_limit"
-    assert order["stop_price"] == "8000"
+    assert order["trigger_price"] == "8000"
 
 
 async def test_upstream_rejection_is_400_with_its_message(client: httpx.AsyncClient) -> None:

@@ -25,9 +25,9 @@ class AccountTrade:
     """ Exact decimal as a string in canonical plain form. """
     side: AccountTradeSide
     market: str
-    commission: str
+    fee: str
     """ Exact decimal as a string in canonical plain form. """
-    commission_currency: str
+    fee_currency: str
     created_at: int
     """ Unix time, seconds """
     closed_at: int
@@ -52,9 +52,9 @@ class AccountTrade:
 
         market = self.market
 
-        commission = self.commission
+        fee = self.fee
 
-        commission_currency = self.commission_currency
+        fee_currency = self.fee_currency
 
         created_at = self.created_at
 
@@ -73,8 +73,8 @@ class AccountTrade:
                 "price": price,
                 "side": side,
                 "market": market,
-                "commission": commission,
-                "commission_currency": commission_currency,
+                "fee": fee,
+                "fee_currency": fee_currency,
                 "created_at": created_at,
                 "closed_at": closed_at,
                 "order_id": order_id,
@@ -110,9 +110,9 @@ class AccountTrade:
 
         market = d.pop("market")
 
-        commission = d.pop("commission")
+        fee = d.pop("fee")
 
-        commission_currency = d.pop("commission_currency")
+        fee_currency = d.pop("fee_currency")
 
         created_at = d.pop("created_at")
 
@@ -128,8 +128,8 @@ class AccountTrade:
             price=price,
             side=side,
             market=market,
-            commission=commission,
-            commission_currency=commission_currency,
+            fee=fee,
+            fee_currency=fee_currency,
             created_at=created_at,
             closed_at=closed_at,
             order_id=order_id,

@@ -15,8 +15,8 @@ class Asset:
     """Normalized `Asset` (spec/iqfinex.openapi.yaml#/components/schemas/Asset)."""
 
     market: str
-    right: str
-    left: str
+    quote: str
+    base: str
     accuracy: int
     min_volume: str
     """ Exact decimal as a string in canonical plain form. """
@@ -26,9 +26,9 @@ class Asset:
     def to_dict(self) -> dict[str, Any]:
         market = self.market
 
-        right = self.right
+        quote = self.quote
 
-        left = self.left
+        base = self.base
 
         accuracy = self.accuracy
 
@@ -42,8 +42,8 @@ class Asset:
         field_dict.update(
             {
                 "market": market,
-                "right": right,
-                "left": left,
+                "quote": quote,
+                "base": base,
                 "accuracy": accuracy,
                 "min_volume": min_volume,
                 "is_trade": is_trade,
@@ -57,9 +57,9 @@ class Asset:
         d = dict(src_dict)
         market = d.pop("market")
 
-        right = d.pop("right")
+        quote = d.pop("quote")
 
-        left = d.pop("left")
+        base = d.pop("base")
 
         accuracy = d.pop("accuracy")
 
@@ -74,8 +74,8 @@ class Asset:
 
         asset = cls(
             market=market,
-            right=right,
-            left=left,
+            quote=quote,
+            base=base,
             accuracy=accuracy,
             min_volume=min_volume,
             is_trade=is_trade,

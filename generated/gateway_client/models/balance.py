@@ -12,29 +12,34 @@ T = TypeVar("T", bound="Balance")
 
 @_attrs_define
 class Balance:
-    """The balance of one currency."""
+    """The balance of one currency: `available + locked = total` (`locked` derived by the gateway)."""
 
     currency: str
-    balance: str
+    total: str
     """ Exact decimal as a string in canonical plain form. """
-    free_balance: str
+    available: str
+    """ Exact decimal as a string in canonical plain form. """
+    locked: str
     """ Exact decimal as a string in canonical plain form. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         currency = self.currency
 
-        balance = self.balance
+        total = self.total
 
-        free_balance = self.free_balance
+        available = self.available
+
+        locked = self.locked
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "currency": currency,
-                "balance": balance,
-                "free_balance": free_balance,
+                "total": total,
+                "available": available,
+                "locked": locked,
             }
         )
 
@@ -45,14 +50,17 @@ class Balance:
         d = dict(src_dict)
         currency = d.pop("currency")
 
-        balance = d.pop("balance")
+        total = d.pop("total")
 
-        free_balance = d.pop("free_balance")
+        available = d.pop("available")
+
+        locked = d.pop("locked")
 
         balance = cls(
             currency=currency,
-            balance=balance,
-            free_balance=free_balance,
+            total=total,
+            available=available,
+            locked=locked,
         )
 
         balance.additional_properties = d

@@ -16,7 +16,7 @@ class Currency:
 
     name: str
     alias: str
-    commission: str
+    withdrawal_fee: str
     """ Exact decimal as a string in canonical plain form. """
     type_: str
     confirmations: int
@@ -33,7 +33,7 @@ class Currency:
 
         alias = self.alias
 
-        commission = self.commission
+        withdrawal_fee = self.withdrawal_fee
 
         type_ = self.type_
 
@@ -53,7 +53,7 @@ class Currency:
             {
                 "name": name,
                 "alias": alias,
-                "commission": commission,
+                "withdrawal_fee": withdrawal_fee,
                 "type": type_,
                 "confirmations": confirmations,
                 "min_withdrawal": min_withdrawal,
@@ -72,7 +72,7 @@ class Currency:
 
         alias = d.pop("alias")
 
-        commission = d.pop("commission")
+        withdrawal_fee = d.pop("withdrawal_fee")
 
         type_ = d.pop("type")
 
@@ -89,7 +89,7 @@ class Currency:
         currency = cls(
             name=name,
             alias=alias,
-            commission=commission,
+            withdrawal_fee=withdrawal_fee,
             type_=type_,
             confirmations=confirmations,
             min_withdrawal=min_withdrawal,

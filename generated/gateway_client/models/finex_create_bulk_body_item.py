@@ -23,14 +23,14 @@ T = TypeVar("T", bound="FinexCreateBulkBodyItem")
 class FinexCreateBulkBodyItem:
     """
     Example:
-        {'market': 'btcusdt', 'type': 'limit', 'side': 'buy', 'amount': '0.25', 'price': '9120'}
+        {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy', 'volume': '0.25', 'price': '9120'}
 
     """
 
     market: str
     type_: FinexCreateBulkBodyItemType
     side: FinexCreateBulkBodyItemSide
-    amount: str
+    volume: str
     """ Order size (base currency), > 0. A decimal string (money is text: a JSON number is refused with 422). """
     price: str | Unset = UNSET
     """ Limit price, > 0: required for limit and post-only orders, may be left out of market orders. A decimal
@@ -46,7 +46,7 @@ class FinexCreateBulkBodyItem:
 
         side: str = self.side
 
-        amount = self.amount
+        volume = self.volume
 
         price = self.price
 
@@ -59,7 +59,7 @@ class FinexCreateBulkBodyItem:
                 "market": market,
                 "type": type_,
                 "side": side,
-                "amount": amount,
+                "volume": volume,
             }
         )
         if price is not UNSET:
@@ -78,7 +78,7 @@ class FinexCreateBulkBodyItem:
 
         side = check_finex_create_bulk_body_item_side(d.pop("side"))
 
-        amount = d.pop("amount")
+        volume = d.pop("volume")
 
         price = d.pop("price", UNSET)
 
@@ -88,7 +88,7 @@ class FinexCreateBulkBodyItem:
             market=market,
             type_=type_,
             side=side,
-            amount=amount,
+            volume=volume,
             price=price,
             quote_amount=quote_amount,
         )

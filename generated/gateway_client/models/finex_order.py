@@ -26,11 +26,11 @@ class FinexOrder:
     type_: FinexOrderType
     price: str
     """ Exact decimal as a string in canonical plain form. """
-    avg_price: str
+    average_price: str
+    """ Exact decimal as a string in canonical plain form. """
+    remaining_volume: str
     """ Exact decimal as a string in canonical plain form. """
     volume: str
-    """ Exact decimal as a string in canonical plain form. """
-    original_volume: str
     """ Exact decimal as a string in canonical plain form. """
     executed_volume: str
     """ Exact decimal as a string in canonical plain form. """
@@ -60,11 +60,11 @@ class FinexOrder:
 
         price = self.price
 
-        avg_price = self.avg_price
+        average_price = self.average_price
+
+        remaining_volume = self.remaining_volume
 
         volume = self.volume
-
-        original_volume = self.original_volume
 
         executed_volume = self.executed_volume
 
@@ -93,9 +93,9 @@ class FinexOrder:
                 "state": state,
                 "type": type_,
                 "price": price,
-                "avg_price": avg_price,
+                "average_price": average_price,
+                "remaining_volume": remaining_volume,
                 "volume": volume,
-                "original_volume": original_volume,
                 "executed_volume": executed_volume,
                 "trades_count": trades_count,
                 "created_at": created_at,
@@ -125,11 +125,11 @@ class FinexOrder:
 
         price = d.pop("price")
 
-        avg_price = d.pop("avg_price")
+        average_price = d.pop("average_price")
+
+        remaining_volume = d.pop("remaining_volume")
 
         volume = d.pop("volume")
-
-        original_volume = d.pop("original_volume")
 
         executed_volume = d.pop("executed_volume")
 
@@ -163,9 +163,9 @@ class FinexOrder:
             state=state,
             type_=type_,
             price=price,
-            avg_price=avg_price,
+            average_price=average_price,
+            remaining_volume=remaining_volume,
             volume=volume,
-            original_volume=original_volume,
             executed_volume=executed_volume,
             trades_count=trades_count,
             created_at=created_at,

@@ -37,7 +37,7 @@ class FinexTrade:
     taker_side: FinexTradeTakerSide
     fee: str
     """ Exact decimal as a string in canonical plain form. """
-    fee_unit: str
+    fee_currency: str
     created_at: int
     """ Unix time, seconds """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -63,7 +63,7 @@ class FinexTrade:
 
         fee = self.fee
 
-        fee_unit = self.fee_unit
+        fee_currency = self.fee_currency
 
         created_at = self.created_at
 
@@ -81,7 +81,7 @@ class FinexTrade:
                 "order_side": order_side,
                 "taker_side": taker_side,
                 "fee": fee,
-                "fee_unit": fee_unit,
+                "fee_currency": fee_currency,
                 "created_at": created_at,
             }
         )
@@ -111,7 +111,7 @@ class FinexTrade:
 
         fee = d.pop("fee")
 
-        fee_unit = d.pop("fee_unit")
+        fee_currency = d.pop("fee_currency")
 
         created_at = d.pop("created_at")
 
@@ -126,7 +126,7 @@ class FinexTrade:
             order_side=order_side,
             taker_side=taker_side,
             fee=fee,
-            fee_unit=fee_unit,
+            fee_currency=fee_currency,
             created_at=created_at,
         )
 

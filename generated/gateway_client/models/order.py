@@ -21,12 +21,12 @@ class Order:
     id: int
     market: str
     side: OrderSide
-    volume: None | str
+    remaining_volume: None | str
     type_: OrderType
     price: str
     """ Exact decimal as a string in canonical plain form. """
-    stop_price: None | str
-    original_volume: str
+    trigger_price: None | str
+    volume: str
     """ Exact decimal as a string in canonical plain form. """
     executed_volume: str
     """ Exact decimal as a string in canonical plain form. """
@@ -43,17 +43,17 @@ class Order:
 
         side: str = self.side
 
-        volume: None | str
-        volume = self.volume
+        remaining_volume: None | str
+        remaining_volume = self.remaining_volume
 
         type_: str = self.type_
 
         price = self.price
 
-        stop_price: None | str
-        stop_price = self.stop_price
+        trigger_price: None | str
+        trigger_price = self.trigger_price
 
-        original_volume = self.original_volume
+        volume = self.volume
 
         executed_volume = self.executed_volume
 
@@ -71,11 +71,11 @@ class Order:
                 "id": id,
                 "market": market,
                 "side": side,
-                "volume": volume,
+                "remaining_volume": remaining_volume,
                 "type": type_,
                 "price": price,
-                "stop_price": stop_price,
-                "original_volume": original_volume,
+                "trigger_price": trigger_price,
+                "volume": volume,
                 "executed_volume": executed_volume,
                 "created_at": created_at,
                 "closed_at": closed_at,
@@ -94,25 +94,25 @@ class Order:
 
         side = check_order_side(d.pop("side"))
 
-        def _parse_volume(data: object) -> None | str:
+        def _parse_remaining_volume(data: object) -> None | str:
             if data is None:
                 return data
             return cast(None | str, data)
 
-        volume = _parse_volume(d.pop("volume"))
+        remaining_volume = _parse_remaining_volume(d.pop("remaining_volume"))
 
         type_ = check_order_type(d.pop("type"))
 
         price = d.pop("price")
 
-        def _parse_stop_price(data: object) -> None | str:
+        def _parse_trigger_price(data: object) -> None | str:
             if data is None:
                 return data
             return cast(None | str, data)
 
-        stop_price = _parse_stop_price(d.pop("stop_price"))
+        trigger_price = _parse_trigger_price(d.pop("trigger_price"))
 
-        original_volume = d.pop("original_volume")
+        volume = d.pop("volume")
 
         executed_volume = d.pop("executed_volume")
 
@@ -131,11 +131,11 @@ class Order:
             id=id,
             market=market,
             side=side,
-            volume=volume,
+            remaining_volume=remaining_volume,
             type_=type_,
             price=price,
-            stop_price=stop_price,
-            original_volume=original_volume,
+            trigger_price=trigger_price,
+            volume=volume,
             executed_volume=executed_volume,
             created_at=created_at,
             closed_at=closed_at,

@@ -32,7 +32,7 @@ class OrderRequest:
     type_: None | OrderRequestTypeType0 | Unset = UNSET
     price: None | str | Unset = UNSET
     """ Limit price, > 0, a decimal string. """
-    stop_price: None | str | Unset = UNSET
+    trigger_price: None | str | Unset = UNSET
     """ Activation price, > 0, a decimal string. """
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,11 +56,11 @@ class OrderRequest:
         else:
             price = self.price
 
-        stop_price: None | str | Unset
-        if isinstance(self.stop_price, Unset):
-            stop_price = UNSET
+        trigger_price: None | str | Unset
+        if isinstance(self.trigger_price, Unset):
+            trigger_price = UNSET
         else:
-            stop_price = self.stop_price
+            trigger_price = self.trigger_price
 
         field_dict: dict[str, Any] = {}
 
@@ -75,8 +75,8 @@ class OrderRequest:
             field_dict["type"] = type_
         if price is not UNSET:
             field_dict["price"] = price
-        if stop_price is not UNSET:
-            field_dict["stop_price"] = stop_price
+        if trigger_price is not UNSET:
+            field_dict["trigger_price"] = trigger_price
 
         return field_dict
 
@@ -115,14 +115,14 @@ class OrderRequest:
 
         price = _parse_price(d.pop("price", UNSET))
 
-        def _parse_stop_price(data: object) -> None | str | Unset:
+        def _parse_trigger_price(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
             return cast(None | str | Unset, data)
 
-        stop_price = _parse_stop_price(d.pop("stop_price", UNSET))
+        trigger_price = _parse_trigger_price(d.pop("trigger_price", UNSET))
 
         order_request = cls(
             market=market,
@@ -130,7 +130,7 @@ class OrderRequest:
             volume=volume,
             type_=type_,
             price=price,
-            stop_price=stop_price,
+            trigger_price=trigger_price,
         )
 
         return order_request

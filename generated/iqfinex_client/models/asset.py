@@ -14,7 +14,7 @@ T = TypeVar("T", bound="Asset")
 
 @_attrs_define
 class Asset:
-    """A trading pair (`left` is the traded currency, `right` the quote currency)."""
+    """A trading pair (`left` is the traded currency, `right` the quote currency; the gateway's `base` and `quote`)."""
 
     pair: str
     """ Asset (pair) name, for example `BTCUSDT`. """

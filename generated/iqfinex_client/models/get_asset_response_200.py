@@ -23,7 +23,8 @@ T = TypeVar("T", bound="GetAssetResponse200")
 class GetAssetResponse200:
     status: GetAssetResponse200Status
     data: Asset
-    """ A trading pair (`left` is the traded currency, `right` the quote currency). """
+    """ A trading pair (`left` is the traded currency, `right` the quote currency; the gateway's `base` and
+    `quote`). """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -289,7 +289,8 @@
                       {
                         "title": "market",
                         "type": "string",
-                        "description": "Market id; `\"\"` = all markets.",
+                        "x-case": "lower",
+                        "description": "Market id, lower case; `\"\"` = all markets.",
                         "x-parser-schema-id": "<anonymous-schema-19>"
                       },
                       {
@@ -449,7 +450,8 @@
                         {
                           "title": "market",
                           "type": "string",
-                          "description": "Market id, e.g. `btcusd`.",
+                          "x-case": "upper",
+                          "description": "Market id, e.g. `btcusd` (the gateway's `BTCUSD`).",
                           "x-parser-schema-id": "<anonymous-schema-27>"
                         },
                         {
@@ -596,6 +598,8 @@
                         },
                         {
                           "title": "avg_price",
+                          "x-name": "average_price",
+                          "description": "Average execution price (`0` until something executed).",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
@@ -603,6 +607,7 @@
                         },
                         {
                           "title": "volume",
+                          "x-name": "remaining_volume",
                           "description": "Remaining volume.",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
@@ -611,6 +616,8 @@
                         },
                         {
                           "title": "original_volume",
+                          "x-name": "volume",
+                          "description": "Requested volume.",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
@@ -669,7 +676,10 @@
                         },
                         {
                           "title": "trigger_price",
-                          "description": "Trigger price (order events only; from the open-finance protocol source).",
+                          "description": "Trigger price (order events only; from the open-finance protocol source); `0` when the order has none, which the gateway serves as null (`x-none-when`).",
+                          "x-none-when": [
+                            "0"
+                          ],
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
@@ -976,6 +986,7 @@
                         {
                           "title": "market",
                           "type": "string",
+                          "x-case": "upper",
                           "x-parser-schema-id": "<anonymous-schema-63>"
                         },
                         {
@@ -1042,8 +1053,10 @@
                         },
                         {
                           "title": "fee_unit",
+                          "x-name": "fee_currency",
+                          "x-case": "upper",
                           "type": "string",
-                          "description": "Currency of the fee, e.g. `btc`.",
+                          "description": "Currency of the fee, e.g. `btc` (the gateway's `BTC`).",
                           "x-parser-schema-id": "<anonymous-schema-73>"
                         },
                         {
@@ -1133,6 +1146,8 @@
                         "title": "market",
                         "type": "string",
                         "minLength": 1,
+                        "x-case": "lower",
+                        "description": "Market id, lower case (`btcusdt`); the gateway accepts any case.",
                         "x-parser-schema-id": "<anonymous-schema-79>"
                       },
                       {
@@ -1179,6 +1194,8 @@
                       },
                       {
                         "title": "amount",
+                        "x-name": "volume",
+                        "description": "Order size (base currency); the gateway's `volume`, as on REST.",
                         "allOf": [
                           {
                             "x-decimal": true,
@@ -1369,6 +1386,7 @@
                         {
                           "title": "market",
                           "type": "string",
+                          "x-case": "lower",
                           "x-parser-schema-id": "<anonymous-schema-96>"
                         },
                         {
@@ -1859,7 +1877,8 @@
                         {
                           "title": "currency",
                           "type": "string",
-                          "description": "The docs' \"CurrencyID\", e.g. `eth`.",
+                          "x-case": "upper",
+                          "description": "The docs' \"CurrencyID\", e.g. `eth` (the gateway's `ETH`).",
                           "x-parser-schema-id": "<anonymous-schema-132>"
                         },
                         {
@@ -2840,6 +2859,7 @@
                         {
                           "title": "currency",
                           "type": "string",
+                          "x-case": "upper",
                           "x-parser-schema-id": "<anonymous-schema-204>"
                         },
                         {

@@ -101,7 +101,7 @@ def sync_detailed(
     """Get the order book of a market (bids descending, asks ascending)
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         rounding (GetOrderBookRounding | Unset): Rounding level: the number of trailing price
             digits rounded away (0 = none; BTCUSDT "3632.12" is
             "3632.12", "3632.1", "3632", "3630" at levels 0, 1, 2, 3). Default: 0.
@@ -135,7 +135,7 @@ def sync(
     """Get the order book of a market (bids descending, asks ascending)
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         rounding (GetOrderBookRounding | Unset): Rounding level: the number of trailing price
             digits rounded away (0 = none; BTCUSDT "3632.12" is
             "3632.12", "3632.1", "3632", "3630" at levels 0, 1, 2, 3). Default: 0.
@@ -164,7 +164,7 @@ async def asyncio_detailed(
     """Get the order book of a market (bids descending, asks ascending)
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         rounding (GetOrderBookRounding | Unset): Rounding level: the number of trailing price
             digits rounded away (0 = none; BTCUSDT "3632.12" is
             "3632.12", "3632.1", "3632", "3630" at levels 0, 1, 2, 3). Default: 0.
@@ -196,7 +196,7 @@ async def asyncio(
     """Get the order book of a market (bids descending, asks ascending)
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         rounding (GetOrderBookRounding | Unset): Rounding level: the number of trailing price
             digits rounded away (0 = none; BTCUSDT "3632.12" is
             "3632.12", "3632.1", "3632", "3630" at levels 0, 1, 2, 3). Default: 0.

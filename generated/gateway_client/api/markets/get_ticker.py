@@ -84,7 +84,7 @@ def sync_detailed(
     """Get the ticker of one market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,7 +113,7 @@ def sync(
     """Get the ticker of one market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,7 +137,7 @@ async def asyncio_detailed(
     """Get the ticker of one market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,7 +164,7 @@ async def asyncio(
     """Get the ticker of one market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

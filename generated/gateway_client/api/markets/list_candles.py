@@ -107,7 +107,7 @@ def sync_detailed(
     """List recent candles of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         frame (ListCandlesFrame | Unset): Candle size in seconds. Default: 300.
         limit (int | Unset): Number of rows to return. Default 20, max 500. Default: 20.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.
@@ -145,7 +145,7 @@ def sync(
     """List recent candles of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         frame (ListCandlesFrame | Unset): Candle size in seconds. Default: 300.
         limit (int | Unset): Number of rows to return. Default 20, max 500. Default: 20.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.
@@ -178,7 +178,7 @@ async def asyncio_detailed(
     """List recent candles of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         frame (ListCandlesFrame | Unset): Candle size in seconds. Default: 300.
         limit (int | Unset): Number of rows to return. Default 20, max 500. Default: 20.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.
@@ -214,7 +214,7 @@ async def asyncio(
     """List recent candles of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         frame (ListCandlesFrame | Unset): Candle size in seconds. Default: 300.
         limit (int | Unset): Number of rows to return. Default 20, max 500. Default: 20.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.

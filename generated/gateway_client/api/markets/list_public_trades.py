@@ -109,7 +109,7 @@ def sync_detailed(
     """List recent public trades of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         limit (int | Unset): Number of rows to return. Default 10, max 100. Default: 10.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.
         sort (ListPublicTradesSort | Unset): Sort direction. Default DESC. Default: 'DESC'.
@@ -147,7 +147,7 @@ def sync(
     """List recent public trades of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         limit (int | Unset): Number of rows to return. Default 10, max 100. Default: 10.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.
         sort (ListPublicTradesSort | Unset): Sort direction. Default DESC. Default: 'DESC'.
@@ -180,7 +180,7 @@ async def asyncio_detailed(
     """List recent public trades of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         limit (int | Unset): Number of rows to return. Default 10, max 100. Default: 10.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.
         sort (ListPublicTradesSort | Unset): Sort direction. Default DESC. Default: 'DESC'.
@@ -216,7 +216,7 @@ async def asyncio(
     """List recent public trades of a market
 
     Args:
-        market (str): Market (trading pair), for example `BTCUSDT`.
+        market (str): Market (trading pair), for example `BTCUSDT` (any case).
         limit (int | Unset): Number of rows to return. Default 10, max 100. Default: 10.
         offset (int | Unset): Number of rows to skip before rows selection. Default 0. Default: 0.
         sort (ListPublicTradesSort | Unset): Sort direction. Default DESC. Default: 'DESC'.
