@@ -132,9 +132,30 @@
                       {
                         "title": "streams",
                         "type": "array",
-                        "description": "Stream names. For scope `private`: `order`, `trade`, `balances`. For scope `public`: market streams.",
+                        "description": "Stream names. For scope `private`: `order`, `trade`, `balances` (`PrivateStream`). For scope `public`: market streams.",
                         "items": {
-                          "type": "string",
+                          "anyOf": [
+                            {
+                              "type": "string",
+                              "enum": [
+                                "order",
+                                "trade",
+                                "balances"
+                              ],
+                              "x-enum-descriptions": {
+                                "order": "Order events (`on`, `ou`, `oc`, `or`).",
+                                "trade": "Trade events (`tr`).",
+                                "balances": "Balance events (`bu`)."
+                              },
+                              "description": "The private streams a `subscribe` with scope `private` names (all three, as in the docs).",
+                              "x-parser-schema-id": "PrivateStream"
+                            },
+                            {
+                              "type": "string",
+                              "description": "A public market stream.",
+                              "x-parser-schema-id": "<anonymous-schema-8>"
+                            }
+                          ],
                           "x-parser-schema-id": "<anonymous-schema-7>"
                         },
                         "x-parser-schema-id": "<anonymous-schema-6>"
@@ -184,18 +205,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-8>"
+                "x-parser-schema-id": "<anonymous-schema-9>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-9>"
+                "x-parser-schema-id": "<anonymous-schema-10>"
               },
               {
                 "title": "method",
                 "const": "subscribe",
-                "x-parser-schema-id": "<anonymous-schema-10>"
+                "x-parser-schema-id": "<anonymous-schema-11>"
               },
               {
                 "title": "result",
@@ -210,16 +231,16 @@
                         "allOf": [
                           "$ref:$.channels.openFinance.messages.subscribeRequest.payload.items[3].allOf[0].items[0].allOf[0]"
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-12>"
+                        "x-parser-schema-id": "<anonymous-schema-13>"
                       },
                       {
                         "title": "streams",
                         "type": "array",
                         "items": {
                           "type": "string",
-                          "x-parser-schema-id": "<anonymous-schema-14>"
+                          "x-parser-schema-id": "<anonymous-schema-15>"
                         },
-                        "x-parser-schema-id": "<anonymous-schema-13>"
+                        "x-parser-schema-id": "<anonymous-schema-14>"
                       }
                     ],
                     "additionalItems": false,
@@ -227,7 +248,7 @@
                     "x-parser-schema-id": "SubscribeResult"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-11>"
+                "x-parser-schema-id": "<anonymous-schema-12>"
               }
             ],
             "additionalItems": false,
@@ -266,18 +287,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-15>"
+                "x-parser-schema-id": "<anonymous-schema-16>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-16>"
+                "x-parser-schema-id": "<anonymous-schema-17>"
               },
               {
                 "title": "method",
                 "const": "list_orders",
-                "x-parser-schema-id": "<anonymous-schema-17>"
+                "x-parser-schema-id": "<anonymous-schema-18>"
               },
               {
                 "title": "args",
@@ -291,21 +312,21 @@
                         "type": "string",
                         "x-case": "lower",
                         "description": "Market id, lower case; `\"\"` = all markets.",
-                        "x-parser-schema-id": "<anonymous-schema-19>"
+                        "x-parser-schema-id": "<anonymous-schema-20>"
                       },
                       {
                         "title": "page",
                         "type": "integer",
                         "minimum": 0,
                         "description": "Page number; `0` = default.",
-                        "x-parser-schema-id": "<anonymous-schema-20>"
+                        "x-parser-schema-id": "<anonymous-schema-21>"
                       },
                       {
                         "title": "limit",
                         "type": "integer",
                         "minimum": 0,
                         "description": "Page size; `0` = default.",
-                        "x-parser-schema-id": "<anonymous-schema-21>"
+                        "x-parser-schema-id": "<anonymous-schema-22>"
                       },
                       {
                         "title": "state",
@@ -349,7 +370,7 @@
                             "x-parser-schema-id": "ListOrdersState"
                           }
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-22>"
+                        "x-parser-schema-id": "<anonymous-schema-23>"
                       }
                     ],
                     "additionalItems": false,
@@ -357,7 +378,7 @@
                     "x-parser-schema-id": "ListOrdersArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-18>"
+                "x-parser-schema-id": "<anonymous-schema-19>"
               }
             ],
             "additionalItems": false,
@@ -424,18 +445,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-23>"
+                "x-parser-schema-id": "<anonymous-schema-24>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-24>"
+                "x-parser-schema-id": "<anonymous-schema-25>"
               },
               {
                 "title": "method",
                 "const": "list_orders",
-                "x-parser-schema-id": "<anonymous-schema-25>"
+                "x-parser-schema-id": "<anonymous-schema-26>"
               },
               {
                 "title": "result",
@@ -452,14 +473,14 @@
                           "type": "string",
                           "x-case": "upper",
                           "description": "Market id, e.g. `btcusd` (the gateway's `BTCUSD`).",
-                          "x-parser-schema-id": "<anonymous-schema-27>"
+                          "x-parser-schema-id": "<anonymous-schema-28>"
                         },
                         {
                           "title": "id",
                           "type": "integer",
                           "minimum": 0,
                           "description": "Order id.",
-                          "x-parser-schema-id": "<anonymous-schema-28>"
+                          "x-parser-schema-id": "<anonymous-schema-29>"
                         },
                         {
                           "title": "uuid",
@@ -472,7 +493,7 @@
                               "x-parser-schema-id": "Uuid"
                             }
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-29>"
+                          "x-parser-schema-id": "<anonymous-schema-30>"
                         },
                         {
                           "title": "side",
@@ -495,7 +516,7 @@
                               "x-parser-schema-id": "Side"
                             }
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-30>"
+                          "x-parser-schema-id": "<anonymous-schema-31>"
                         },
                         {
                           "title": "state",
@@ -536,7 +557,7 @@
                               "x-parser-schema-id": "OrderStateCode"
                             }
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-31>"
+                          "x-parser-schema-id": "<anonymous-schema-32>"
                         },
                         {
                           "title": "type",
@@ -577,7 +598,7 @@
                               "x-parser-schema-id": "OrderTypeCode"
                             }
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-32>"
+                          "x-parser-schema-id": "<anonymous-schema-33>"
                         },
                         {
                           "title": "price",
@@ -594,7 +615,7 @@
                               "x-parser-schema-id": "DecimalString"
                             }
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-33>"
+                          "x-parser-schema-id": "<anonymous-schema-34>"
                         },
                         {
                           "title": "avg_price",
@@ -603,7 +624,7 @@
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-34>"
+                          "x-parser-schema-id": "<anonymous-schema-35>"
                         },
                         {
                           "title": "volume",
@@ -612,7 +633,7 @@
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-35>"
+                          "x-parser-schema-id": "<anonymous-schema-36>"
                         },
                         {
                           "title": "original_volume",
@@ -621,20 +642,20 @@
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-36>"
+                          "x-parser-schema-id": "<anonymous-schema-37>"
                         },
                         {
                           "title": "executed_volume",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-37>"
+                          "x-parser-schema-id": "<anonymous-schema-38>"
                         },
                         {
                           "title": "trades_count",
                           "type": "integer",
                           "minimum": 0,
-                          "x-parser-schema-id": "<anonymous-schema-38>"
+                          "x-parser-schema-id": "<anonymous-schema-39>"
                         },
                         {
                           "title": "created_at",
@@ -647,32 +668,32 @@
                                 {
                                   "type": "integer",
                                   "minimum": 0,
-                                  "x-parser-schema-id": "<anonymous-schema-40>"
+                                  "x-parser-schema-id": "<anonymous-schema-41>"
                                 },
                                 {
                                   "type": "string",
                                   "pattern": "^[0-9]+$",
-                                  "x-parser-schema-id": "<anonymous-schema-41>"
+                                  "x-parser-schema-id": "<anonymous-schema-42>"
                                 }
                               ],
                               "x-parser-schema-id": "Timestamp"
                             }
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-39>"
+                          "x-parser-schema-id": "<anonymous-schema-40>"
                         },
                         {
                           "title": "maker_fee",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-42>"
+                          "x-parser-schema-id": "<anonymous-schema-43>"
                         },
                         {
                           "title": "taker_fee",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-43>"
+                          "x-parser-schema-id": "<anonymous-schema-44>"
                         },
                         {
                           "title": "trigger_price",
@@ -683,13 +704,13 @@
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-44>"
+                          "x-parser-schema-id": "<anonymous-schema-45>"
                         },
                         {
                           "title": "reject_reason",
                           "type": "string",
                           "description": "Why the order was rejected (`or` event only; from the open-finance protocol source).",
-                          "x-parser-schema-id": "<anonymous-schema-45>"
+                          "x-parser-schema-id": "<anonymous-schema-46>"
                         }
                       ],
                       "additionalItems": false,
@@ -699,7 +720,7 @@
                     "x-parser-schema-id": "OrderList"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-26>"
+                "x-parser-schema-id": "<anonymous-schema-27>"
               }
             ],
             "additionalItems": false,
@@ -749,18 +770,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-46>"
+                "x-parser-schema-id": "<anonymous-schema-47>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-47>"
+                "x-parser-schema-id": "<anonymous-schema-48>"
               },
               {
                 "title": "method",
                 "const": "list_orders_by_uuids",
-                "x-parser-schema-id": "<anonymous-schema-48>"
+                "x-parser-schema-id": "<anonymous-schema-49>"
               },
               {
                 "title": "args",
@@ -773,7 +794,7 @@
                     "x-parser-schema-id": "ListOrdersByUuidsArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-49>"
+                "x-parser-schema-id": "<anonymous-schema-50>"
               }
             ],
             "additionalItems": false,
@@ -808,25 +829,25 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-50>"
+                "x-parser-schema-id": "<anonymous-schema-51>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-51>"
+                "x-parser-schema-id": "<anonymous-schema-52>"
               },
               {
                 "title": "method",
                 "const": "list_orders_by_uuids",
-                "x-parser-schema-id": "<anonymous-schema-52>"
+                "x-parser-schema-id": "<anonymous-schema-53>"
               },
               {
                 "title": "result",
                 "allOf": [
                   "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0]"
                 ],
-                "x-parser-schema-id": "<anonymous-schema-53>"
+                "x-parser-schema-id": "<anonymous-schema-54>"
               }
             ],
             "additionalItems": false,
@@ -893,18 +914,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-54>"
+                "x-parser-schema-id": "<anonymous-schema-55>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-55>"
+                "x-parser-schema-id": "<anonymous-schema-56>"
               },
               {
                 "title": "method",
                 "const": "list_order_trades",
-                "x-parser-schema-id": "<anonymous-schema-56>"
+                "x-parser-schema-id": "<anonymous-schema-57>"
               },
               {
                 "title": "args",
@@ -918,7 +939,7 @@
                         "allOf": [
                           "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[2].allOf[0]"
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-58>"
+                        "x-parser-schema-id": "<anonymous-schema-59>"
                       }
                     ],
                     "additionalItems": false,
@@ -926,7 +947,7 @@
                     "x-parser-schema-id": "ListOrderTradesArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-57>"
+                "x-parser-schema-id": "<anonymous-schema-58>"
               }
             ],
             "additionalItems": false,
@@ -960,18 +981,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-59>"
+                "x-parser-schema-id": "<anonymous-schema-60>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-60>"
+                "x-parser-schema-id": "<anonymous-schema-61>"
               },
               {
                 "title": "method",
                 "const": "list_order_trades",
-                "x-parser-schema-id": "<anonymous-schema-61>"
+                "x-parser-schema-id": "<anonymous-schema-62>"
               },
               {
                 "title": "result",
@@ -987,20 +1008,20 @@
                           "title": "market",
                           "type": "string",
                           "x-case": "upper",
-                          "x-parser-schema-id": "<anonymous-schema-63>"
+                          "x-parser-schema-id": "<anonymous-schema-64>"
                         },
                         {
                           "title": "id",
                           "type": "integer",
                           "minimum": 0,
-                          "x-parser-schema-id": "<anonymous-schema-64>"
+                          "x-parser-schema-id": "<anonymous-schema-65>"
                         },
                         {
                           "title": "price",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-65>"
+                          "x-parser-schema-id": "<anonymous-schema-66>"
                         },
                         {
                           "title": "volume",
@@ -1008,48 +1029,48 @@
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-66>"
+                          "x-parser-schema-id": "<anonymous-schema-67>"
                         },
                         {
                           "title": "total",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-67>"
+                          "x-parser-schema-id": "<anonymous-schema-68>"
                         },
                         {
                           "title": "order_id",
                           "type": "integer",
                           "minimum": 0,
-                          "x-parser-schema-id": "<anonymous-schema-68>"
+                          "x-parser-schema-id": "<anonymous-schema-69>"
                         },
                         {
                           "title": "order_uuid",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[2].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-69>"
+                          "x-parser-schema-id": "<anonymous-schema-70>"
                         },
                         {
                           "title": "order_side",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[3].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-70>"
+                          "x-parser-schema-id": "<anonymous-schema-71>"
                         },
                         {
                           "title": "taker_side",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[3].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-71>"
+                          "x-parser-schema-id": "<anonymous-schema-72>"
                         },
                         {
                           "title": "fee",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-72>"
+                          "x-parser-schema-id": "<anonymous-schema-73>"
                         },
                         {
                           "title": "fee_unit",
@@ -1057,7 +1078,7 @@
                           "x-case": "upper",
                           "type": "string",
                           "description": "Currency of the fee, e.g. `btc` (the gateway's `BTC`).",
-                          "x-parser-schema-id": "<anonymous-schema-73>"
+                          "x-parser-schema-id": "<anonymous-schema-74>"
                         },
                         {
                           "title": "created_at",
@@ -1065,7 +1086,7 @@
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[12].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-74>"
+                          "x-parser-schema-id": "<anonymous-schema-75>"
                         }
                       ],
                       "additionalItems": false,
@@ -1075,7 +1096,7 @@
                     "x-parser-schema-id": "TradeList"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-62>"
+                "x-parser-schema-id": "<anonymous-schema-63>"
               }
             ],
             "additionalItems": false,
@@ -1122,18 +1143,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-75>"
+                "x-parser-schema-id": "<anonymous-schema-76>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-76>"
+                "x-parser-schema-id": "<anonymous-schema-77>"
               },
               {
                 "title": "method",
                 "const": "create_order",
-                "x-parser-schema-id": "<anonymous-schema-77>"
+                "x-parser-schema-id": "<anonymous-schema-78>"
               },
               {
                 "title": "args",
@@ -1148,7 +1169,7 @@
                         "minLength": 1,
                         "x-case": "lower",
                         "description": "Market id, lower case (`btcusdt`); the gateway accepts any case.",
-                        "x-parser-schema-id": "<anonymous-schema-79>"
+                        "x-parser-schema-id": "<anonymous-schema-80>"
                       },
                       {
                         "title": "type",
@@ -1183,14 +1204,14 @@
                             "x-parser-schema-id": "CreateOrderType"
                           }
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-80>"
+                        "x-parser-schema-id": "<anonymous-schema-81>"
                       },
                       {
                         "title": "side",
                         "allOf": [
                           "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[3].allOf[0]"
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-81>"
+                        "x-parser-schema-id": "<anonymous-schema-82>"
                       },
                       {
                         "title": "amount",
@@ -1204,17 +1225,17 @@
                               {
                                 "type": "string",
                                 "pattern": "^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?$",
-                                "x-parser-schema-id": "<anonymous-schema-83>"
+                                "x-parser-schema-id": "<anonymous-schema-84>"
                               },
                               {
                                 "type": "number",
-                                "x-parser-schema-id": "<anonymous-schema-84>"
+                                "x-parser-schema-id": "<anonymous-schema-85>"
                               }
                             ],
                             "x-parser-schema-id": "DecimalInput"
                           }
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-82>"
+                        "x-parser-schema-id": "<anonymous-schema-83>"
                       },
                       {
                         "title": "price",
@@ -1222,7 +1243,7 @@
                         "allOf": [
                           "$ref:$.channels.openFinance.messages.createOrderRequest.payload.items[3].allOf[0].items[3].allOf[0]"
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-85>"
+                        "x-parser-schema-id": "<anonymous-schema-86>"
                       },
                       {
                         "title": "quote_amount",
@@ -1230,7 +1251,7 @@
                         "allOf": [
                           "$ref:$.channels.openFinance.messages.createOrderRequest.payload.items[3].allOf[0].items[3].allOf[0]"
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-86>"
+                        "x-parser-schema-id": "<anonymous-schema-87>"
                       }
                     ],
                     "additionalItems": false,
@@ -1238,7 +1259,7 @@
                     "x-parser-schema-id": "CreateOrderArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-78>"
+                "x-parser-schema-id": "<anonymous-schema-79>"
               }
             ],
             "additionalItems": false,
@@ -1293,18 +1314,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-87>"
+                "x-parser-schema-id": "<anonymous-schema-88>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-88>"
+                "x-parser-schema-id": "<anonymous-schema-89>"
               },
               {
                 "title": "method",
                 "const": "create_order",
-                "x-parser-schema-id": "<anonymous-schema-89>"
+                "x-parser-schema-id": "<anonymous-schema-90>"
               },
               {
                 "title": "result",
@@ -1318,7 +1339,7 @@
                         "allOf": [
                           "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[2].allOf[0]"
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-91>"
+                        "x-parser-schema-id": "<anonymous-schema-92>"
                       }
                     ],
                     "additionalItems": false,
@@ -1326,7 +1347,7 @@
                     "x-parser-schema-id": "CreateOrderResult"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-90>"
+                "x-parser-schema-id": "<anonymous-schema-91>"
               }
             ],
             "additionalItems": false,
@@ -1360,18 +1381,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-92>"
+                "x-parser-schema-id": "<anonymous-schema-93>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-93>"
+                "x-parser-schema-id": "<anonymous-schema-94>"
               },
               {
                 "title": "method",
                 "const": "cancel_order",
-                "x-parser-schema-id": "<anonymous-schema-94>"
+                "x-parser-schema-id": "<anonymous-schema-95>"
               },
               {
                 "title": "args",
@@ -1387,14 +1408,14 @@
                           "title": "market",
                           "type": "string",
                           "x-case": "lower",
-                          "x-parser-schema-id": "<anonymous-schema-96>"
+                          "x-parser-schema-id": "<anonymous-schema-97>"
                         },
                         {
                           "title": "uuid",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[2].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-97>"
+                          "x-parser-schema-id": "<anonymous-schema-98>"
                         }
                       ],
                       "additionalItems": false,
@@ -1405,7 +1426,7 @@
                     "x-parser-schema-id": "CancelOrderArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-95>"
+                "x-parser-schema-id": "<anonymous-schema-96>"
               }
             ],
             "additionalItems": false,
@@ -1446,18 +1467,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-98>"
+                "x-parser-schema-id": "<anonymous-schema-99>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-99>"
+                "x-parser-schema-id": "<anonymous-schema-100>"
               },
               {
                 "title": "method",
                 "const": "cancel_order",
-                "x-parser-schema-id": "<anonymous-schema-100>"
+                "x-parser-schema-id": "<anonymous-schema-101>"
               },
               {
                 "title": "result",
@@ -1469,7 +1490,7 @@
                     "x-parser-schema-id": "EmptyResult"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-101>"
+                "x-parser-schema-id": "<anonymous-schema-102>"
               }
             ],
             "additionalItems": false,
@@ -1501,18 +1522,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-102>"
+                "x-parser-schema-id": "<anonymous-schema-103>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-103>"
+                "x-parser-schema-id": "<anonymous-schema-104>"
               },
               {
                 "title": "method",
                 "const": "cancel_all",
-                "x-parser-schema-id": "<anonymous-schema-104>"
+                "x-parser-schema-id": "<anonymous-schema-105>"
               },
               {
                 "title": "args",
@@ -1524,7 +1545,7 @@
                     "x-parser-schema-id": "CancelAllArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-105>"
+                "x-parser-schema-id": "<anonymous-schema-106>"
               }
             ],
             "additionalItems": false,
@@ -1556,25 +1577,25 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-106>"
+                "x-parser-schema-id": "<anonymous-schema-107>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-107>"
+                "x-parser-schema-id": "<anonymous-schema-108>"
               },
               {
                 "title": "method",
                 "const": "cancel_all",
-                "x-parser-schema-id": "<anonymous-schema-108>"
+                "x-parser-schema-id": "<anonymous-schema-109>"
               },
               {
                 "title": "result",
                 "allOf": [
                   "$ref:$.channels.openFinance.messages.cancelOrderReply.payload.items[3].allOf[0]"
                 ],
-                "x-parser-schema-id": "<anonymous-schema-109>"
+                "x-parser-schema-id": "<anonymous-schema-110>"
               }
             ],
             "additionalItems": false,
@@ -1606,18 +1627,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-110>"
+                "x-parser-schema-id": "<anonymous-schema-111>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-111>"
+                "x-parser-schema-id": "<anonymous-schema-112>"
               },
               {
                 "title": "method",
                 "const": "create_bulk",
-                "x-parser-schema-id": "<anonymous-schema-112>"
+                "x-parser-schema-id": "<anonymous-schema-113>"
               },
               {
                 "title": "args",
@@ -1630,7 +1651,7 @@
                     "x-parser-schema-id": "CreateBulkArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-113>"
+                "x-parser-schema-id": "<anonymous-schema-114>"
               }
             ],
             "additionalItems": false,
@@ -1677,18 +1698,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-114>"
+                "x-parser-schema-id": "<anonymous-schema-115>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-115>"
+                "x-parser-schema-id": "<anonymous-schema-116>"
               },
               {
                 "title": "method",
                 "const": "create_bulk",
-                "x-parser-schema-id": "<anonymous-schema-116>"
+                "x-parser-schema-id": "<anonymous-schema-117>"
               },
               {
                 "title": "result",
@@ -1703,7 +1724,7 @@
                         {
                           "type": "string",
                           "const": "error",
-                          "x-parser-schema-id": "<anonymous-schema-118>"
+                          "x-parser-schema-id": "<anonymous-schema-119>"
                         }
                       ],
                       "x-parser-schema-id": "BulkOrderOutcome"
@@ -1711,7 +1732,7 @@
                     "x-parser-schema-id": "CreateBulkResult"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-117>"
+                "x-parser-schema-id": "<anonymous-schema-118>"
               }
             ],
             "additionalItems": false,
@@ -1759,18 +1780,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-119>"
+                "x-parser-schema-id": "<anonymous-schema-120>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-120>"
+                "x-parser-schema-id": "<anonymous-schema-121>"
               },
               {
                 "title": "method",
                 "const": "get_deposits",
-                "x-parser-schema-id": "<anonymous-schema-121>"
+                "x-parser-schema-id": "<anonymous-schema-122>"
               },
               {
                 "title": "args",
@@ -1783,19 +1804,19 @@
                         "title": "state",
                         "type": "string",
                         "description": "Transfer state filter, e.g. `confirmed`.",
-                        "x-parser-schema-id": "<anonymous-schema-123>"
+                        "x-parser-schema-id": "<anonymous-schema-124>"
                       },
                       {
                         "title": "page",
                         "type": "integer",
                         "minimum": 0,
-                        "x-parser-schema-id": "<anonymous-schema-124>"
+                        "x-parser-schema-id": "<anonymous-schema-125>"
                       },
                       {
                         "title": "limit",
                         "type": "integer",
                         "minimum": 0,
-                        "x-parser-schema-id": "<anonymous-schema-125>"
+                        "x-parser-schema-id": "<anonymous-schema-126>"
                       }
                     ],
                     "additionalItems": false,
@@ -1803,7 +1824,7 @@
                     "x-parser-schema-id": "GetTransfersArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-122>"
+                "x-parser-schema-id": "<anonymous-schema-123>"
               }
             ],
             "additionalItems": false,
@@ -1839,18 +1860,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-126>"
+                "x-parser-schema-id": "<anonymous-schema-127>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-127>"
+                "x-parser-schema-id": "<anonymous-schema-128>"
               },
               {
                 "title": "method",
                 "const": "get_deposits",
-                "x-parser-schema-id": "<anonymous-schema-128>"
+                "x-parser-schema-id": "<anonymous-schema-129>"
               },
               {
                 "title": "result",
@@ -1866,63 +1887,63 @@
                           "title": "id",
                           "type": "integer",
                           "minimum": 0,
-                          "x-parser-schema-id": "<anonymous-schema-130>"
+                          "x-parser-schema-id": "<anonymous-schema-131>"
                         },
                         {
                           "title": "user_id",
                           "type": "string",
                           "description": "The docs' \"UserID\" (a UUID in the docs example).",
-                          "x-parser-schema-id": "<anonymous-schema-131>"
+                          "x-parser-schema-id": "<anonymous-schema-132>"
                         },
                         {
                           "title": "currency",
                           "type": "string",
                           "x-case": "upper",
                           "description": "The docs' \"CurrencyID\", e.g. `eth` (the gateway's `ETH`).",
-                          "x-parser-schema-id": "<anonymous-schema-132>"
+                          "x-parser-schema-id": "<anonymous-schema-133>"
                         },
                         {
                           "title": "state",
                           "type": "string",
                           "description": "Transfer state, e.g. `confirmed` (the docs list no closed set).",
-                          "x-parser-schema-id": "<anonymous-schema-133>"
+                          "x-parser-schema-id": "<anonymous-schema-134>"
                         },
                         {
                           "title": "amount",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-134>"
+                          "x-parser-schema-id": "<anonymous-schema-135>"
                         },
                         {
                           "title": "txid",
                           "type": "string",
-                          "x-parser-schema-id": "<anonymous-schema-135>"
+                          "x-parser-schema-id": "<anonymous-schema-136>"
                         },
                         {
                           "title": "block_number",
                           "type": "integer",
                           "minimum": 0,
-                          "x-parser-schema-id": "<anonymous-schema-136>"
+                          "x-parser-schema-id": "<anonymous-schema-137>"
                         },
                         {
                           "title": "remote_id",
                           "type": "string",
-                          "x-parser-schema-id": "<anonymous-schema-137>"
+                          "x-parser-schema-id": "<anonymous-schema-138>"
                         },
                         {
                           "title": "expires_at",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[12].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-138>"
+                          "x-parser-schema-id": "<anonymous-schema-139>"
                         },
                         {
                           "title": "created_at",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[12].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-139>"
+                          "x-parser-schema-id": "<anonymous-schema-140>"
                         }
                       ],
                       "additionalItems": false,
@@ -1932,7 +1953,7 @@
                     "x-parser-schema-id": "TransferList"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-129>"
+                "x-parser-schema-id": "<anonymous-schema-130>"
               }
             ],
             "additionalItems": false,
@@ -1977,25 +1998,25 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-140>"
+                "x-parser-schema-id": "<anonymous-schema-141>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-141>"
+                "x-parser-schema-id": "<anonymous-schema-142>"
               },
               {
                 "title": "method",
                 "const": "get_withdraws",
-                "x-parser-schema-id": "<anonymous-schema-142>"
+                "x-parser-schema-id": "<anonymous-schema-143>"
               },
               {
                 "title": "args",
                 "allOf": [
                   "$ref:$.channels.openFinance.messages.getDepositsRequest.payload.items[3].allOf[0]"
                 ],
-                "x-parser-schema-id": "<anonymous-schema-143>"
+                "x-parser-schema-id": "<anonymous-schema-144>"
               }
             ],
             "additionalItems": false,
@@ -2031,25 +2052,25 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-144>"
+                "x-parser-schema-id": "<anonymous-schema-145>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-145>"
+                "x-parser-schema-id": "<anonymous-schema-146>"
               },
               {
                 "title": "method",
                 "const": "get_withdraws",
-                "x-parser-schema-id": "<anonymous-schema-146>"
+                "x-parser-schema-id": "<anonymous-schema-147>"
               },
               {
                 "title": "result",
                 "allOf": [
                   "$ref:$.channels.openFinance.messages.getDepositsReply.payload.items[3].allOf[0]"
                 ],
-                "x-parser-schema-id": "<anonymous-schema-147>"
+                "x-parser-schema-id": "<anonymous-schema-148>"
               }
             ],
             "additionalItems": false,
@@ -2094,18 +2115,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-148>"
+                "x-parser-schema-id": "<anonymous-schema-149>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-149>"
+                "x-parser-schema-id": "<anonymous-schema-150>"
               },
               {
                 "title": "method",
                 "const": "set_config_value",
-                "x-parser-schema-id": "<anonymous-schema-150>"
+                "x-parser-schema-id": "<anonymous-schema-151>"
               },
               {
                 "title": "args",
@@ -2118,12 +2139,12 @@
                         "title": "component",
                         "type": "string",
                         "description": "Component name, e.g. `finex`.",
-                        "x-parser-schema-id": "<anonymous-schema-152>"
+                        "x-parser-schema-id": "<anonymous-schema-153>"
                       },
                       {
                         "title": "key",
                         "type": "string",
-                        "x-parser-schema-id": "<anonymous-schema-153>"
+                        "x-parser-schema-id": "<anonymous-schema-154>"
                       },
                       {
                         "title": "value",
@@ -2133,29 +2154,29 @@
                             "oneOf": [
                               {
                                 "type": "string",
-                                "x-parser-schema-id": "<anonymous-schema-155>"
-                              },
-                              {
-                                "type": "boolean",
                                 "x-parser-schema-id": "<anonymous-schema-156>"
                               },
                               {
-                                "type": "number",
+                                "type": "boolean",
                                 "x-parser-schema-id": "<anonymous-schema-157>"
+                              },
+                              {
+                                "type": "number",
+                                "x-parser-schema-id": "<anonymous-schema-158>"
                               },
                               {
                                 "type": "array",
                                 "items": {
                                   "type": "string",
-                                  "x-parser-schema-id": "<anonymous-schema-159>"
+                                  "x-parser-schema-id": "<anonymous-schema-160>"
                                 },
-                                "x-parser-schema-id": "<anonymous-schema-158>"
+                                "x-parser-schema-id": "<anonymous-schema-159>"
                               }
                             ],
                             "x-parser-schema-id": "ConfigValue"
                           }
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-154>"
+                        "x-parser-schema-id": "<anonymous-schema-155>"
                       },
                       {
                         "title": "scope",
@@ -2176,7 +2197,7 @@
                             "x-parser-schema-id": "ConfigScope"
                           }
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-160>"
+                        "x-parser-schema-id": "<anonymous-schema-161>"
                       }
                     ],
                     "additionalItems": false,
@@ -2184,7 +2205,7 @@
                     "x-parser-schema-id": "SetConfigValueArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-151>"
+                "x-parser-schema-id": "<anonymous-schema-152>"
               }
             ],
             "additionalItems": false,
@@ -2239,25 +2260,25 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-161>"
+                "x-parser-schema-id": "<anonymous-schema-162>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-162>"
+                "x-parser-schema-id": "<anonymous-schema-163>"
               },
               {
                 "title": "method",
                 "const": "set_config_value",
-                "x-parser-schema-id": "<anonymous-schema-163>"
+                "x-parser-schema-id": "<anonymous-schema-164>"
               },
               {
                 "title": "result",
                 "allOf": [
                   "$ref:$.channels.openFinance.messages.cancelOrderReply.payload.items[3].allOf[0]"
                 ],
-                "x-parser-schema-id": "<anonymous-schema-164>"
+                "x-parser-schema-id": "<anonymous-schema-165>"
               }
             ],
             "additionalItems": false,
@@ -2289,18 +2310,18 @@
               {
                 "title": "frame_type",
                 "const": 1,
-                "x-parser-schema-id": "<anonymous-schema-165>"
+                "x-parser-schema-id": "<anonymous-schema-166>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-166>"
+                "x-parser-schema-id": "<anonymous-schema-167>"
               },
               {
                 "title": "method",
                 "const": "get_config",
-                "x-parser-schema-id": "<anonymous-schema-167>"
+                "x-parser-schema-id": "<anonymous-schema-168>"
               },
               {
                 "title": "args",
@@ -2312,7 +2333,7 @@
                     "x-parser-schema-id": "GetConfigArgs"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-168>"
+                "x-parser-schema-id": "<anonymous-schema-169>"
               }
             ],
             "additionalItems": false,
@@ -2344,18 +2365,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-169>"
+                "x-parser-schema-id": "<anonymous-schema-170>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-170>"
+                "x-parser-schema-id": "<anonymous-schema-171>"
               },
               {
                 "title": "method",
                 "const": "get_config",
-                "x-parser-schema-id": "<anonymous-schema-171>"
+                "x-parser-schema-id": "<anonymous-schema-172>"
               },
               {
                 "title": "result",
@@ -2373,7 +2394,7 @@
                             "propertyNames": {
                               "title": "component",
                               "type": "string",
-                              "x-parser-schema-id": "<anonymous-schema-176>"
+                              "x-parser-schema-id": "<anonymous-schema-177>"
                             },
                             "additionalProperties": {
                               "type": "object",
@@ -2383,7 +2404,7 @@
                                 "allOf": [
                                   "$ref:$.channels.openFinance.messages.setConfigValueRequest.payload.items[3].allOf[0].items[3].allOf[0]"
                                 ],
-                                "x-parser-schema-id": "<anonymous-schema-175>"
+                                "x-parser-schema-id": "<anonymous-schema-176>"
                               },
                               "additionalProperties": {
                                 "type": "object",
@@ -2391,7 +2412,7 @@
                                 "propertyNames": {
                                   "title": "key",
                                   "type": "string",
-                                  "x-parser-schema-id": "<anonymous-schema-174>"
+                                  "x-parser-schema-id": "<anonymous-schema-175>"
                                 },
                                 "additionalProperties": "$ref:$.channels.openFinance.messages.setConfigValueRequest.payload.items[3].allOf[0].items[2].allOf[0]",
                                 "x-parser-schema-id": "ConfigEntries"
@@ -2401,7 +2422,7 @@
                             "x-parser-schema-id": "ConfigSnapshot"
                           }
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-173>"
+                        "x-parser-schema-id": "<anonymous-schema-174>"
                       }
                     ],
                     "additionalItems": false,
@@ -2409,7 +2430,7 @@
                     "x-parser-schema-id": "GetConfigResult"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-172>"
+                "x-parser-schema-id": "<anonymous-schema-173>"
               }
             ],
             "additionalItems": false,
@@ -2456,18 +2477,18 @@
               {
                 "title": "frame_type",
                 "const": 2,
-                "x-parser-schema-id": "<anonymous-schema-177>"
+                "x-parser-schema-id": "<anonymous-schema-178>"
               },
               {
                 "title": "request_id",
                 "type": "integer",
                 "minimum": 0,
-                "x-parser-schema-id": "<anonymous-schema-178>"
+                "x-parser-schema-id": "<anonymous-schema-179>"
               },
               {
                 "title": "method",
                 "const": "error",
-                "x-parser-schema-id": "<anonymous-schema-179>"
+                "x-parser-schema-id": "<anonymous-schema-180>"
               },
               {
                 "title": "result",
@@ -2480,7 +2501,7 @@
                       {
                         "title": "description",
                         "type": "string",
-                        "x-parser-schema-id": "<anonymous-schema-181>"
+                        "x-parser-schema-id": "<anonymous-schema-182>"
                       }
                     ],
                     "additionalItems": false,
@@ -2488,7 +2509,7 @@
                     "x-parser-schema-id": "ErrorResult"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-180>"
+                "x-parser-schema-id": "<anonymous-schema-181>"
               }
             ],
             "additionalItems": false,
@@ -2522,12 +2543,12 @@
               {
                 "title": "frame_type",
                 "const": 4,
-                "x-parser-schema-id": "<anonymous-schema-182>"
+                "x-parser-schema-id": "<anonymous-schema-183>"
               },
               {
                 "title": "event",
                 "const": "on",
-                "x-parser-schema-id": "<anonymous-schema-183>"
+                "x-parser-schema-id": "<anonymous-schema-184>"
               },
               {
                 "title": "payload",
@@ -2536,10 +2557,10 @@
                   {
                     "minItems": 16,
                     "maxItems": 16,
-                    "x-parser-schema-id": "<anonymous-schema-185>"
+                    "x-parser-schema-id": "<anonymous-schema-186>"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-184>"
+                "x-parser-schema-id": "<anonymous-schema-185>"
               }
             ],
             "additionalItems": false,
@@ -2587,12 +2608,12 @@
               {
                 "title": "frame_type",
                 "const": 4,
-                "x-parser-schema-id": "<anonymous-schema-186>"
+                "x-parser-schema-id": "<anonymous-schema-187>"
               },
               {
                 "title": "event",
                 "const": "ou",
-                "x-parser-schema-id": "<anonymous-schema-187>"
+                "x-parser-schema-id": "<anonymous-schema-188>"
               },
               {
                 "title": "payload",
@@ -2601,10 +2622,10 @@
                   {
                     "minItems": 16,
                     "maxItems": 16,
-                    "x-parser-schema-id": "<anonymous-schema-189>"
+                    "x-parser-schema-id": "<anonymous-schema-190>"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-188>"
+                "x-parser-schema-id": "<anonymous-schema-189>"
               }
             ],
             "additionalItems": false,
@@ -2652,12 +2673,12 @@
               {
                 "title": "frame_type",
                 "const": 4,
-                "x-parser-schema-id": "<anonymous-schema-190>"
+                "x-parser-schema-id": "<anonymous-schema-191>"
               },
               {
                 "title": "event",
                 "const": "oc",
-                "x-parser-schema-id": "<anonymous-schema-191>"
+                "x-parser-schema-id": "<anonymous-schema-192>"
               },
               {
                 "title": "payload",
@@ -2666,10 +2687,10 @@
                   {
                     "minItems": 16,
                     "maxItems": 16,
-                    "x-parser-schema-id": "<anonymous-schema-193>"
+                    "x-parser-schema-id": "<anonymous-schema-194>"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-192>"
+                "x-parser-schema-id": "<anonymous-schema-193>"
               }
             ],
             "additionalItems": false,
@@ -2717,12 +2738,12 @@
               {
                 "title": "frame_type",
                 "const": 4,
-                "x-parser-schema-id": "<anonymous-schema-194>"
+                "x-parser-schema-id": "<anonymous-schema-195>"
               },
               {
                 "title": "event",
                 "const": "or",
-                "x-parser-schema-id": "<anonymous-schema-195>"
+                "x-parser-schema-id": "<anonymous-schema-196>"
               },
               {
                 "title": "payload",
@@ -2731,10 +2752,10 @@
                   {
                     "minItems": 17,
                     "maxItems": 17,
-                    "x-parser-schema-id": "<anonymous-schema-197>"
+                    "x-parser-schema-id": "<anonymous-schema-198>"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-196>"
+                "x-parser-schema-id": "<anonymous-schema-197>"
               }
             ],
             "additionalItems": false,
@@ -2783,19 +2804,19 @@
               {
                 "title": "frame_type",
                 "const": 4,
-                "x-parser-schema-id": "<anonymous-schema-198>"
+                "x-parser-schema-id": "<anonymous-schema-199>"
               },
               {
                 "title": "event",
                 "const": "tr",
-                "x-parser-schema-id": "<anonymous-schema-199>"
+                "x-parser-schema-id": "<anonymous-schema-200>"
               },
               {
                 "title": "payload",
                 "allOf": [
                   "$ref:$.channels.openFinance.messages.listOrderTradesReply.payload.items[3].allOf[0].items"
                 ],
-                "x-parser-schema-id": "<anonymous-schema-200>"
+                "x-parser-schema-id": "<anonymous-schema-201>"
               }
             ],
             "additionalItems": false,
@@ -2839,12 +2860,12 @@
               {
                 "title": "frame_type",
                 "const": 4,
-                "x-parser-schema-id": "<anonymous-schema-201>"
+                "x-parser-schema-id": "<anonymous-schema-202>"
               },
               {
                 "title": "event",
                 "const": "bu",
-                "x-parser-schema-id": "<anonymous-schema-202>"
+                "x-parser-schema-id": "<anonymous-schema-203>"
               },
               {
                 "title": "payload",
@@ -2860,21 +2881,21 @@
                           "title": "currency",
                           "type": "string",
                           "x-case": "upper",
-                          "x-parser-schema-id": "<anonymous-schema-204>"
+                          "x-parser-schema-id": "<anonymous-schema-205>"
                         },
                         {
                           "title": "available",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-205>"
+                          "x-parser-schema-id": "<anonymous-schema-206>"
                         },
                         {
                           "title": "locked",
                           "allOf": [
                             "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[6].allOf[0]"
                           ],
-                          "x-parser-schema-id": "<anonymous-schema-206>"
+                          "x-parser-schema-id": "<anonymous-schema-207>"
                         }
                       ],
                       "additionalItems": false,
@@ -2884,7 +2905,7 @@
                     "x-parser-schema-id": "BalanceList"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-203>"
+                "x-parser-schema-id": "<anonymous-schema-204>"
               }
             ],
             "additionalItems": false,
@@ -2926,12 +2947,12 @@
               {
                 "title": "frame_type",
                 "const": 3,
-                "x-parser-schema-id": "<anonymous-schema-207>"
+                "x-parser-schema-id": "<anonymous-schema-208>"
               },
               {
                 "title": "event",
                 "const": "sys",
-                "x-parser-schema-id": "<anonymous-schema-208>"
+                "x-parser-schema-id": "<anonymous-schema-209>"
               },
               {
                 "title": "payload",
@@ -2954,13 +2975,13 @@
                                 "allOf": [
                                   "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items.items[12].allOf[0]"
                                 ],
-                                "x-parser-schema-id": "<anonymous-schema-211>"
+                                "x-parser-schema-id": "<anonymous-schema-212>"
                               }
                             },
                             "x-parser-schema-id": "Heartbeat"
                           }
                         ],
-                        "x-parser-schema-id": "<anonymous-schema-210>"
+                        "x-parser-schema-id": "<anonymous-schema-211>"
                       }
                     ],
                     "additionalItems": false,
@@ -2968,7 +2989,7 @@
                     "x-parser-schema-id": "HeartbeatPayload"
                   }
                 ],
-                "x-parser-schema-id": "<anonymous-schema-209>"
+                "x-parser-schema-id": "<anonymous-schema-210>"
               }
             ],
             "additionalItems": false,
@@ -3320,6 +3341,8 @@
     },
     "receiveOrderCreated": {
       "x-event": "on",
+      "x-gateway-event": "order.created",
+      "x-stream": "order",
       "action": "receive",
       "title": "Order created event",
       "summary": "Private `on` event after a subscribe to the private `order` stream.",
@@ -3340,6 +3363,8 @@
     },
     "receiveOrderUpdated": {
       "x-event": "ou",
+      "x-gateway-event": "order.updated",
+      "x-stream": "order",
       "action": "receive",
       "title": "Order updated event",
       "summary": "Private `ou` event after a subscribe to the private `order` stream.",
@@ -3360,6 +3385,8 @@
     },
     "receiveOrderCancelled": {
       "x-event": "oc",
+      "x-gateway-event": "order.cancelled",
+      "x-stream": "order",
       "action": "receive",
       "title": "Order cancelled event",
       "summary": "Private `oc` event after a subscribe to the private `order` stream.",
@@ -3380,6 +3407,8 @@
     },
     "receiveOrderRejected": {
       "x-event": "or",
+      "x-gateway-event": "order.rejected",
+      "x-stream": "order",
       "action": "receive",
       "title": "Order rejected event",
       "summary": "Private `or` event after a subscribe to the private `order` stream.",
@@ -3400,6 +3429,8 @@
     },
     "receiveTrade": {
       "x-event": "tr",
+      "x-gateway-event": "trade",
+      "x-stream": "trade",
       "action": "receive",
       "title": "Private trade event",
       "summary": "Private `tr` event after a subscribe to the private `trade` stream.",
@@ -3420,6 +3451,8 @@
     },
     "receiveBalanceUpdate": {
       "x-event": "bu",
+      "x-gateway-event": "balance",
+      "x-stream": "balances",
       "action": "receive",
       "title": "Balance update event",
       "summary": "Private `bu` event after a subscribe to the private `balances` stream.",
@@ -3440,6 +3473,7 @@
     },
     "receiveHeartbeat": {
       "x-event": "sys",
+      "x-gateway-event": "heartbeat",
       "action": "receive",
       "title": "Heartbeat event",
       "summary": "Public `sys` heartbeat, also sent to anonymous connections.",
@@ -3505,6 +3539,7 @@
       "CreateOrderType": "$ref:$.channels.openFinance.messages.createOrderRequest.payload.items[3].allOf[0].items[1].allOf[0]",
       "ListOrdersState": "$ref:$.channels.openFinance.messages.listOrdersRequest.payload.items[3].allOf[0].items[3].allOf[0]",
       "SubscribeScope": "$ref:$.channels.openFinance.messages.subscribeRequest.payload.items[3].allOf[0].items[0].allOf[0]",
+      "PrivateStream": "$ref:$.channels.openFinance.messages.subscribeRequest.payload.items[3].allOf[0].items[1].items.anyOf[0]",
       "ConfigScope": "$ref:$.channels.openFinance.messages.setConfigValueRequest.payload.items[3].allOf[0].items[3].allOf[0]",
       "ConfigValue": "$ref:$.channels.openFinance.messages.setConfigValueRequest.payload.items[3].allOf[0].items[2].allOf[0]",
       "OrderRow": "$ref:$.channels.openFinance.messages.listOrdersReply.payload.items[3].allOf[0].items",
