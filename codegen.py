@@ -19,8 +19,8 @@ Steps, each printing what it wrote:
    as JSON (``generated/*_contract.json``, ``*_contract.resolved.json``) for the validators.
 4. ``generated/gateway.openapi.json`` and ``generated/gateway_client/``: the gateway's own contract and a
    typed client for it.
-5. ``generated/docs/``: the upstream contracts' documentation pages (``tools/render_docs.py``), and
-   the README's vocabulary table, derived from the spec markers (``tools/vocabulary.py``).
+5. ``generated/docs/``: the upstream contracts' documentation pages (``_codegen/docs.py``), and
+   the README's vocabulary table, derived from the spec markers (``_codegen/vocabulary.py``).
 
 Spec problems (an untitled slot, duplicate titles, an enum mapping that misses a value, a dangling
 ``$ref``) stop the run with ``<file>#<json pointer>: <message>``.
@@ -103,8 +103,8 @@ def generate(spec_dir: Path, out_root: Path, steps: tuple[str, ...] = STEPS) -> 
     if "gateway" in steps:
         timed.append(("gateway", lambda: export_gateway(spec_dir, out)))
     if "docs" in steps:
-        from tools.render_docs import render
-        from tools.vocabulary import readme
+        from _codegen.docs import render
+        from _codegen.vocabulary import readme
 
         def vocabulary() -> None:
             text = readme((ROOT / "README.md").read_text(encoding="utf-8"), openapi.path, asyncapi.path)
@@ -113,7 +113,7 @@ def generate(spec_dir: Path, out_root: Path, steps: tuple[str, ...] = STEPS) -> 
         timed.append(("vocabulary", vocabulary))
 
         def docs() -> None:
-            out.written += render(openapi.path, asyncapi.path, out.root)
+            out.written += render(asyncapi.path, out.root)
 
         timed.append(("docs", docs))
 

@@ -40,8 +40,10 @@ One normalized HTTP API over the Iqfinex REST API and the Finex websocket API.
 
 - Decimals are JSON strings in one canonical plain form (`"0.0000009"`, `"0.25"`, never an exponent).
 - Positional upstream rows become objects; order books are sorted (bids descending, asks ascending).
-- Orders and trades share one vocabulary across both upstreams (`side`, `type`, `state`, `market`,
-  `price`, `volume`, `executed_volume`, `created_at`, `closed_at`).
+- One vocabulary across both upstreams: orders `volume` (requested), `remaining_volume`,
+  `executed_volume`, `price`, `average_price` (Finex only), `trigger_price` (null when none); trades
+  `fee`, `fee_currency`; balances `{currency, available, locked, total}`; markets `base`, `quote`; market
+  and currency names upper case. The README's vocabulary table says which upstream field fills each.
 - Errors are RFC 9457 `application/problem+json`.
 
 **Idempotency keys** (draft-ietf-httpapi-idempotency-key-header-07). Every state-changing route

@@ -8,8 +8,9 @@
 
 Swagger UI comes from the ``fastapi-swagger`` package (it ships the current ``swagger-ui-dist``
 files; Swagger UI 4 cannot read OpenAPI 3.1). The upstream contracts' renderings are produced by
-``make codegen`` (``generated/docs/``: the REST contract as JSON, the AsyncAPI one rendered by
-``@asyncapi/html-template``), so the gateway needs neither node nor ``spec/`` at run time.
+``make codegen`` (the REST contract as JSON, ``generated/iqfinex_contract.json``; the AsyncAPI one
+rendered by ``@asyncapi/html-template`` into ``generated/docs/finex/``), so the gateway needs neither
+node nor ``spec/`` at run time.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from fastapi.staticfiles import StaticFiles
 
 import generated
 
-__all__ = ["ASSETS", "DOCS_DIR", "PAGES", "mount"]
+__all__ = ["ASSETS", "DOCS_DIR", "IQFINEX_CONTRACT", "PAGES", "mount"]
 
 ASSETS = "/docs-assets"
-DOCS_DIR = Path(generated.__file__).resolve().parent / "docs"
-"""Where ``make codegen`` writes the upstream contracts' renderings."""
+GENERATED = Path(generated.__file__).resolve().parent
+DOCS_DIR = GENERATED / "docs"
+"""Where ``make codegen`` writes the AsyncAPI contract's rendering."""
+IQFINEX_CONTRACT = GENERATED / "iqfinex_contract.json"
 
 PAGES = {
     "gateway": "/docs",
@@ -78,4 +81,4 @@ def mount(app: FastAPI) -> None:
 
     @app.get(iqfinex_contract, include_in_schema=False)
     async def iqfinex_openapi() -> FileResponse:
-        return FileResponse(DOCS_DIR / "iqfinex.openapi.json", media_type="application/json")
+        return FileResponse(IQFINEX_CONTRACT, media_type="application/json")

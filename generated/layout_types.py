@@ -45,32 +45,34 @@ class Layout(NamedTuple):
     max_items: int | None = None
 
     def index(self, name: str) -> int:
-        """Position of a slot by its normalized name."""
+        """Position of a slot by its title (``wire``, the upstream's word; the gateway's ``name`` differs
+        where the slot carries ``x-name``)."""
         for position, item in enumerate(self.fields):
-            if item.name == name:
+            if item.wire == name:
                 return position
         raise KeyError(name)
 
     def build(self, values: Mapping[str, Any], count: int | None = None) -> list[Any]:
-        """The positional array of a tuple from ``values`` by slot name, its first ``count`` slots (all by
-        default). ``const`` slots take the spec's value when not given; a name the layout does not have,
-        or a slot within ``count`` without a value, raises ``KeyError``."""
-        unknown = set(values).difference(item.name for item in self.fields)
+        """The positional array of a tuple from ``values`` by slot title (``wire``: the upstream's words,
+        what the sandbox and the harness speak), its first ``count`` slots (all by default). ``const``
+        slots take the spec's value when not given; a name the layout does not have, or a slot within
+        ``count`` without a value, raises ``KeyError``."""
+        unknown = set(values).difference(item.wire for item in self.fields)
         if unknown:
             raise KeyError(f"{self.name} has no slot(s) {', '.join(sorted(unknown))}")
         row: list[Any] = []
         for item in self.fields if count is None else self.fields[:count]:
-            if item.name in values:
-                row.append(values[item.name])
+            if item.wire in values:
+                row.append(values[item.wire])
             elif item.kind == "const":
                 row.append(item.const)
             else:
-                raise KeyError(f"{self.name}: no value for slot {item.name!r}")
+                raise KeyError(f"{self.name}: no value for slot {item.wire!r}")
         return row
 
     def read(self, row: Sequence[Any]) -> dict[str, Any]:
-        """A positional array by slot name (slots past its end are ``None``); ``ValueError`` when it has
-        more slots than the layout."""
+        """A positional array by slot title (``wire``; slots past its end are ``None``); ``ValueError``
+        when it has more slots than the layout."""
         if len(row) > len(self.fields):
             raise ValueError(f"{self.name} has {len(self.fields)} slots, got {len(row)}")
-        return {item.name: row[i] if i < len(row) else None for i, item in enumerate(self.fields)}
+        return {item.wire: row[i] if i < len(row) else None for i, item in enumerate(self.fields)}

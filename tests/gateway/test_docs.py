@@ -25,7 +25,7 @@ import uvicorn
 import yaml
 
 from gateway.app import create_app
-from gateway.docs import DOCS_DIR, PAGES
+from gateway.docs import IQFINEX_CONTRACT, PAGES
 from sandbox import EmbeddedSandbox
 from tests.gateway.conftest import gateway_settings
 
@@ -79,7 +79,7 @@ def _asyncapi_operations() -> dict[str, tuple[str, ...]]:
 def test_every_operation_of_every_docs_page_renders_offline(gateway_url: str) -> None:
     assert Path(CHROMIUM).exists(), "chromium is missing: `make install` installs it"
     gateway = httpx.get(f"{gateway_url}/openapi.json").json()
-    iqfinex = json.loads((DOCS_DIR / "iqfinex.openapi.json").read_text(encoding="utf-8"))
+    iqfinex = json.loads(IQFINEX_CONTRACT.read_text(encoding="utf-8"))
     assert httpx.get(f"{gateway_url}{PAGES['iqfinex']}/openapi.json").json() == iqfinex
     expected_swagger = {"gateway": _openapi_operations(gateway), "iqfinex": _openapi_operations(iqfinex)}
     finex = _asyncapi_operations()

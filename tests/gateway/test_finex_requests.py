@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -12,7 +11,7 @@ from gateway.finex import requests as req
 from gateway.problems import InvalidRequest
 from generated.finex_layouts import LAYOUTS
 
-ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.25", "price": "9120"}
+ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "volume": "0.25", "price": "9120"}
 UUID = "6dcc2c8e-c295-11ea-b7ad-1831bf9834b0"
 
 
@@ -38,12 +37,12 @@ def test_tuple_args_fail_loudly_on_a_missing_required_slot() -> None:
 
 
 def test_an_order_becomes_create_order_args_with_codes_and_exact_amounts() -> None:
-    body = {**ORDER, "amount": Decimal("0.250"), "price": Decimal("9.12E3")}
+    body = {**ORDER, "volume": "0.250", "price": "9.12E3"}
     assert req.order_args(body) == ["btcusdt", req.TYPE_CODES["limit"], "buy", "0.25", "9120"]
 
 
 def test_a_market_order_may_leave_out_its_price() -> None:
-    body = {"market": "btcusdt", "type": "market", "side": "buy", "amount": "1", "quote_amount": "50"}
+    body = {"market": "btcusdt", "type": "market", "side": "buy", "volume": "1", "quote_amount": "50"}
     assert req.order_args(body) == ["btcusdt", req.TYPE_CODES["market"], "buy", "1", "0", "50"]
 
 
@@ -51,8 +50,8 @@ def test_a_market_order_may_leave_out_its_price() -> None:
     ("change", "where"),
     [
         ({"price": None}, "body price"),
-        ({"amount": "-1"}, "body amount"),
-        ({"amount": "1E1000000"}, "body amount"),
+        ({"volume": "-1"}, "body volume"),
+        ({"volume": "1E1000000"}, "body volume"),
         ({"side": "long"}, "body side"),
         ({"market": "btc/usdt"}, "body market"),
         ({"quote_amount": "5"}, "body quote_amount"),
@@ -68,8 +67,8 @@ def test_bad_orders_name_the_field(change: dict[str, Any], where: str) -> None:
 
 def test_bulk_orders_are_all_validated_and_bounded() -> None:
     assert len(req.orders_args([ORDER, ORDER])) == 2
-    with pytest.raises(InvalidRequest, match=r"body\[1\] amount"):
-        req.orders_args([ORDER, {**ORDER, "amount": "0"}])
+    with pytest.raises(InvalidRequest, match=r"body\[1\] volume"):
+        req.orders_args([ORDER, {**ORDER, "volume": "0"}])
     with pytest.raises(InvalidRequest):
         req.orders_args([])
     with pytest.raises(InvalidRequest):

@@ -1,6 +1,6 @@
 """One vocabulary, held by walking the gateway's OpenAPI document.
 
-The vocabulary is ``tools.vocabulary.CONCEPTS`` (its names come from the spec markers): every gateway
+The vocabulary is ``_codegen.vocabulary.CONCEPTS`` (its names come from the spec markers): every gateway
 schema of a concept carries exactly the concept's names that its upstream fills (or the gateway
 derives), and no upstream word the spec renames survives anywhere in the document.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
+from _codegen.vocabulary import CONCEPTS, DERIVED, _fields
 from gateway.app import openapi_document
-from tools.vocabulary import CONCEPTS, DERIVED, _fields
 
 ROOT = Path(__file__).resolve().parents[2]
 

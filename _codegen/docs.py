@@ -1,7 +1,8 @@
 """The upstream contracts' documentation pages, rendered offline for the gateway (``make codegen``).
 
-- ``generated/docs/iqfinex.openapi.json``: the REST contract as JSON, shown by the gateway's Swagger UI
-  at ``/docs/iqfinex``.
+The REST contract needs no rendering: the gateway's Swagger UI shows ``generated/iqfinex_contract.json``
+(``_codegen/contracts.py``) at ``/docs/iqfinex``.
+
 - ``generated/docs/finex/``: the AsyncAPI contract as static HTML (``index.html``, ``css/``, ``js/``),
   rendered by ``@asyncapi/html-template`` through ``tools/asyncapi_html.mjs`` from the local
   node_modules (no network), served at ``/docs/finex/``.
@@ -9,12 +10,9 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import tempfile
 from pathlib import Path
-
-import yaml
 
 __all__ = ["render"]
 
@@ -22,14 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = "generated/docs"
 
 
-def render(openapi: Path, asyncapi: Path, out_root: Path) -> list[str]:
+def render(asyncapi: Path, out_root: Path) -> list[str]:
     """Write the renderings below ``out_root``; the written paths, relative to it."""
     target = out_root / TARGET
-    target.mkdir(parents=True, exist_ok=True)
-    document = yaml.safe_load(openapi.read_text(encoding="utf-8"))
-    contract = target / "iqfinex.openapi.json"
-    contract.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written = [str(contract.relative_to(out_root))]
+    written: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(
             ["node", str(ROOT / "tools" / "asyncapi_html.mjs"), str(asyncapi), tmp],
