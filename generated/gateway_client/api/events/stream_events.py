@@ -121,7 +121,8 @@ def sync_detailed(
     | `order.cancelled` | `oc` | order object |
     | `order.rejected` | `or` | order object with `reject_reason` |
     | `trade` | `tr` | trade object (as `GET /v1/finex/orders/{uuid}/trades`) |
-    | `balance` | `bu` | list of `{currency, available, locked}` |
+    | `balance` | `bu` | list of `{currency, available, locked, total}` (`total` derived by the gateway)
+    |
     | `gap` | — | events may have been missed: `{reason, after_id, missed_from_id, missed_to_id, since,
     until}` |
     | `snapshot` | `list_orders` (+ REST balances) | `{orders, balances, taken_at}`: the state to
@@ -205,7 +206,8 @@ def sync(
     | `order.cancelled` | `oc` | order object |
     | `order.rejected` | `or` | order object with `reject_reason` |
     | `trade` | `tr` | trade object (as `GET /v1/finex/orders/{uuid}/trades`) |
-    | `balance` | `bu` | list of `{currency, available, locked}` |
+    | `balance` | `bu` | list of `{currency, available, locked, total}` (`total` derived by the gateway)
+    |
     | `gap` | — | events may have been missed: `{reason, after_id, missed_from_id, missed_to_id, since,
     until}` |
     | `snapshot` | `list_orders` (+ REST balances) | `{orders, balances, taken_at}`: the state to
@@ -284,7 +286,8 @@ async def asyncio_detailed(
     | `order.cancelled` | `oc` | order object |
     | `order.rejected` | `or` | order object with `reject_reason` |
     | `trade` | `tr` | trade object (as `GET /v1/finex/orders/{uuid}/trades`) |
-    | `balance` | `bu` | list of `{currency, available, locked}` |
+    | `balance` | `bu` | list of `{currency, available, locked, total}` (`total` derived by the gateway)
+    |
     | `gap` | — | events may have been missed: `{reason, after_id, missed_from_id, missed_to_id, since,
     until}` |
     | `snapshot` | `list_orders` (+ REST balances) | `{orders, balances, taken_at}`: the state to
@@ -366,7 +369,8 @@ async def asyncio(
     | `order.cancelled` | `oc` | order object |
     | `order.rejected` | `or` | order object with `reject_reason` |
     | `trade` | `tr` | trade object (as `GET /v1/finex/orders/{uuid}/trades`) |
-    | `balance` | `bu` | list of `{currency, available, locked}` |
+    | `balance` | `bu` | list of `{currency, available, locked, total}` (`total` derived by the gateway)
+    |
     | `gap` | — | events may have been missed: `{reason, after_id, missed_from_id, missed_to_id, since,
     until}` |
     | `snapshot` | `list_orders` (+ REST balances) | `{orders, balances, taken_at}`: the state to

@@ -53,7 +53,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | ResponseReadyz]:
-    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
+    """Readiness: the upstreams are reachable and answering (and each credential's event stream)
+
+     Per upstream: `ok`, `not configured`, `unreachable: <why>` (no answer: connection refused or
+    dropped, timeout) or `answering errors: <what>` (it answers, but with errors: a 5xx status or an
+    unusable body).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -76,7 +80,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | ResponseReadyz | None:
-    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
+    """Readiness: the upstreams are reachable and answering (and each credential's event stream)
+
+     Per upstream: `ok`, `not configured`, `unreachable: <why>` (no answer: connection refused or
+    dropped, timeout) or `answering errors: <what>` (it answers, but with errors: a 5xx status or an
+    unusable body).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -95,7 +103,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | ResponseReadyz]:
-    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
+    """Readiness: the upstreams are reachable and answering (and each credential's event stream)
+
+     Per upstream: `ok`, `not configured`, `unreachable: <why>` (no answer: connection refused or
+    dropped, timeout) or `answering errors: <what>` (it answers, but with errors: a 5xx status or an
+    unusable body).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -116,7 +128,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | ResponseReadyz | None:
-    """Readiness: the upstreams are reachable (and the state of each credential's event stream)
+    """Readiness: the upstreams are reachable and answering (and each credential's event stream)
+
+     Per upstream: `ok`, `not configured`, `unreachable: <why>` (no answer: connection refused or
+    dropped, timeout) or `answering errors: <what>` (it answers, but with errors: a 5xx status or an
+    unusable body).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
