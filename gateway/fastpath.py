@@ -35,6 +35,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.iqfinex.requests import DEFAULT, _bounds, spec_enum
 from gateway.metrics import Metrics
+from gateway.middleware import drift_headers
+from gateway.normalize import collect_drift
 from gateway.problems import GatewayError, problem_response
 from gateway.routers import finex, markets
 from gateway.state import GatewayState
@@ -87,7 +89,7 @@ class FastPath:
         if len(parts) < 4 or parts[0] or parts[1] != "v1":
             return None
         if parts[2] == "markets" and _SEGMENT.fullmatch(parts[3]):
-            market = parts[3]
+            market = parts[3].upper()  # market names are upper case, whatever the caller sent
             if len(parts) == 4:
                 return None if query else ("/v1/markets/{market}", markets.get_market, (market,))
             if len(parts) != 5:
@@ -101,7 +103,7 @@ class FastPath:
                 return ("/v1/markets/{market}/orderbook", markets.get_order_book, (market, rounding))
             return None
         if parts[2] == "currencies" and len(parts) == 4 and not query and _CURRENCY.fullmatch(parts[3]):
-            return ("/v1/currencies/{currency}", markets.get_currency, (parts[3],))
+            return ("/v1/currencies/{currency}", markets.get_currency, (parts[3].upper(),))
         return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -117,7 +119,12 @@ class FastPath:
         started = time.perf_counter()
         state: GatewayState = self.gateway.state.gateway
         try:
-            response: Response = await endpoint(state, *args)
+            if state.settings.drift_policy == "lenient":  # as DriftMiddleware does behind this layer
+                with collect_drift() as drifted:
+                    response: Response = await endpoint(state, *args)
+                response.headers.update(drift_headers(drifted))
+            else:
+                response = await endpoint(state, *args)
         except GatewayError as exc:  # what gateway.problems' handlers answer, for the same errors
             headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
             response = problem_response(exc.problem(scope["path"]), headers)

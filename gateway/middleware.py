@@ -8,12 +8,19 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.metrics import Metrics
-from gateway.normalize import collect_drift
+from gateway.normalize import DriftLog, collect_drift
 
-__all__ = ["DRIFT_COUNT_HEADER", "DRIFT_HEADER", "DriftMiddleware", "MetricsMiddleware"]
+__all__ = ["DRIFT_COUNT_HEADER", "DRIFT_HEADER", "DriftMiddleware", "MetricsMiddleware", "drift_headers"]
 
 DRIFT_HEADER = "Gateway-Drift"
 DRIFT_COUNT_HEADER = "Gateway-Drift-Count"
+
+
+def drift_headers(log: DriftLog) -> dict[str, str]:
+    """The ``Gateway-Drift`` headers of a response whose normalization recorded ``log`` (none if clean)."""
+    if not log.count:
+        return {}
+    return {DRIFT_HEADER: ", ".join(log.paths), DRIFT_COUNT_HEADER: str(log.count)}
 
 
 class DriftMiddleware:
@@ -33,8 +40,7 @@ class DriftMiddleware:
             async def send_wrapper(message: Message) -> None:
                 if message["type"] == "http.response.start" and log.count:
                     headers = list(message.get("headers", []))
-                    headers.append((DRIFT_HEADER.lower().encode(), ", ".join(log.paths).encode()))
-                    headers.append((DRIFT_COUNT_HEADER.lower().encode(), str(log.count).encode()))
+                    headers += [(k.lower().encode(), v.encode()) for k, v in drift_headers(log).items()]
                     message = {**message, "headers": headers}
                 await send(message)
 

@@ -54,12 +54,13 @@ class GapData(_Model):
 
 
 class SnapshotBalance(_Model):
-    """A balance as `GET /v1/account/balances` returns it."""
+    """A balance as `GET /v1/account/balances` returns it (`{currency, available, locked, total}`)."""
 
     model_config = ConfigDict(extra="allow")
     currency: str
-    balance: str
-    free_balance: str
+    available: str | None
+    locked: str | None
+    total: str | None
 
 
 class SnapshotData(_Model):

@@ -32,7 +32,10 @@ from typing import Final
 
 from prometheus_client import Counter
 
-__all__ = ["Coalescer", "Shared"]
+__all__ = ["Coalescer", "Produced", "Shared"]
+
+Produced = bytes | tuple[bytes, Mapping[str, str]]
+"""What a leader's ``produce()`` returns: the body, or the body and headers that belong to it."""
 
 _MAX_CACHED: Final = 4096
 """Bodies kept by the micro-cache at most (expired ones are dropped first, then the oldest)."""
@@ -45,11 +48,12 @@ class Shared:
     body: bytes
     fetched_at: float
     ttl: float
+    extra: tuple[tuple[str, str], ...] = ()  # headers that belong to this body (``Gateway-Drift``)
 
     def headers(self, now: float | None = None) -> dict[str, str]:
         """``Age`` (whole seconds since the upstream answered) and ``Cache-Control`` (the route's TTL)."""
         age = max(0, int((time.monotonic() if now is None else now) - self.fetched_at))
-        return {"Age": str(age), "Cache-Control": f"public, max-age={int(self.ttl)}"}
+        return {"Age": str(age), "Cache-Control": f"public, max-age={int(self.ttl)}", **dict(self.extra)}
 
 
 class _LeaderGone(Exception):
@@ -96,7 +100,7 @@ class Coalescer:
         inc()
 
     async def fetch(
-        self, route: str, private: bool, key: Hashable, produce: Callable[[], Awaitable[bytes]]
+        self, route: str, private: bool, key: Hashable, produce: Callable[[], Awaitable[Produced]]
     ) -> Shared:
         """The body for ``key``: fresh from the micro-cache, shared with the call in flight, or made by
         ``produce()`` (the upstream call, normalization and encoding) as the leader.
@@ -131,19 +135,20 @@ class Coalescer:
             return shared
 
     async def _lead(
-        self, route: str, key: Hashable, ttl: float | None, produce: Callable[[], Awaitable[bytes]]
+        self, route: str, key: Hashable, ttl: float | None, produce: Callable[[], Awaitable[Produced]]
     ) -> Shared:
         flight = self._flights[key] = _Flight()
         self._count(route, "leader")
         try:
-            body = await produce()
+            made = await produce()
         except asyncio.CancelledError:
             self._settle(key, flight, exception=_LeaderGone())
             raise
         except BaseException as exc:
             self._settle(key, flight, exception=exc)
             raise
-        shared = Shared(body, time.monotonic(), ttl or 0.0)
+        body, extra = (made, {}) if isinstance(made, bytes) else made
+        shared = Shared(body, time.monotonic(), ttl or 0.0, tuple(extra.items()))
         self._settle(key, flight, result=shared)
         if ttl is not None:
             if len(self._cache) >= _MAX_CACHED:

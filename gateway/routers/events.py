@@ -26,6 +26,7 @@ from gateway.finex.event_models import sse_event_schema
 from gateway.finex.feed import Entry
 from gateway.finex.models import OPTIONAL_CREDENTIALS, finex_responses
 from gateway.iqfinex import shaping
+from gateway.normalize import complete_balances
 from gateway.problems import GatewayError, InvalidRequest, UpstreamRejected
 from gateway.state import GatewayState
 
@@ -136,7 +137,7 @@ def balance_source(state: GatewayState, jwt: str | None) -> BalanceSource | None
 
     async def balances() -> Any:
         data = await state.rest.call("getBalance", api_key=api_key)
-        return shaping.normalize("getBalance", data)
+        return complete_balances(shaping.normalize("getBalance", data))
 
     return balances
 

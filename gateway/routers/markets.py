@@ -17,6 +17,7 @@ from pydantic import AfterValidator
 from gateway.deps import State
 from gateway.iqfinex import shaping
 from gateway.iqfinex.client import OPERATIONS
+from gateway.iqfinex.coalesce import Produced
 from gateway.iqfinex.models import Candles, MarketTicker, OrderBookBody, model, route
 from gateway.iqfinex.requests import (
     DEFAULT,
@@ -28,6 +29,8 @@ from gateway.iqfinex.requests import (
     Sort,
     spec_path,
 )
+from gateway.middleware import drift_headers
+from gateway.normalize import collect_drift
 from gateway.schemas import list_of
 
 __all__ = ["router"]
@@ -54,8 +57,13 @@ async def _shared(
 ) -> Response:
     """``shape(data of operation(*args, **kwargs))`` encoded, one upstream call per key in flight."""
 
-    async def produce() -> bytes:
-        return shaping.encode(shape(await state.rest.call(operation, *args, **kwargs)))
+    async def produce() -> Produced:
+        data = await state.rest.call(operation, *args, **kwargs)
+        if state.settings.drift_policy != "lenient":
+            return shaping.encode(shape(data))
+        with collect_drift() as log:  # the drift travels with the body, to joiners and cache hits too
+            body = shaping.encode(shape(data))
+        return body, drift_headers(log)
 
     private = OPERATIONS[operation].private
     shared = await state.coalescer.fetch(route, private, key, produce)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,27 +12,34 @@ T = TypeVar("T", bound="SnapshotBalance")
 
 @_attrs_define
 class SnapshotBalance:
-    """A balance as `GET /v1/account/balances` returns it."""
+    """A balance as `GET /v1/account/balances` returns it (`{currency, available, locked, total}`)."""
 
     currency: str
-    balance: str
-    free_balance: str
+    available: None | str
+    locked: None | str
+    total: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         currency = self.currency
 
-        balance = self.balance
+        available: None | str
+        available = self.available
 
-        free_balance = self.free_balance
+        locked: None | str
+        locked = self.locked
+
+        total: None | str
+        total = self.total
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "currency": currency,
-                "balance": balance,
-                "free_balance": free_balance,
+                "available": available,
+                "locked": locked,
+                "total": total,
             }
         )
 
@@ -43,14 +50,32 @@ class SnapshotBalance:
         d = dict(src_dict)
         currency = d.pop("currency")
 
-        balance = d.pop("balance")
+        def _parse_available(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
 
-        free_balance = d.pop("free_balance")
+        available = _parse_available(d.pop("available"))
+
+        def _parse_locked(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        locked = _parse_locked(d.pop("locked"))
+
+        def _parse_total(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        total = _parse_total(d.pop("total"))
 
         snapshot_balance = cls(
             currency=currency,
-            balance=balance,
-            free_balance=free_balance,
+            available=available,
+            locked=locked,
+            total=total,
         )
 
         snapshot_balance.additional_properties = d
