@@ -82,7 +82,7 @@ async def test_websocket_and_sse_messages_match_event_message_schema(sandbox: Em
                     "market": "btcusdt",
                     "type": "limit",
                     "side": "buy",
-                    "amount": "0.001",
+                    "volume": "0.001",
                     "price": "1000",
                 }
                 assert (await http.post("/v1/finex/orders", json=order)).status_code == 200
