@@ -123,8 +123,8 @@ def sync_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
-            'side': 'buy', 'amount': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
+            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,8 +167,8 @@ def sync(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
-            'side': 'buy', 'amount': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
+            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -206,8 +206,8 @@ async def asyncio_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
-            'side': 'buy', 'amount': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
+            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -248,8 +248,8 @@ async def asyncio(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'btcusdt', 'type': 'limit',
-            'side': 'buy', 'amount': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
+            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
