@@ -166,10 +166,10 @@ async def _complete(late: LateSink, stored: Stored | None, method: str) -> None:
 
 def _matches(row: dict[str, Any], order: dict[str, Any]) -> bool:
     return (
-        row.get("market") == order["market"]
+        str(row.get("market", "")).upper() == order["market"]
         and row.get("side") == order["side"]
         and row.get("type") == order["type"]
-        and row.get("original_volume") == order["amount"]
+        and row.get("volume") == order["volume"]
         and (order.get("price") in (None, "0") or row.get("price") == order["price"])
     )
 

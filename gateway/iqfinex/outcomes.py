@@ -107,9 +107,9 @@ def _matches(row: dict[str, Any], context: dict[str, Any]) -> bool:
         str(row.get("market", "")).upper() == context["market"]
         and row.get("side") == context["side"]
         and row.get("type") == context["type"]
-        and row.get("original_volume") == context["volume"]
+        and row.get("volume") == context["volume"]
         and (context["price"] is None or row.get("price") == context["price"])
-        and (context["stop_price"] is None or row.get("stop_price") == context["stop_price"])
+        and (context["trigger_price"] is None or row.get("trigger_price") == context["trigger_price"])
     )
 
 

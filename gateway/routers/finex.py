@@ -162,8 +162,8 @@ def _order_context(body: Any) -> dict[str, Any]:
         return None if value is None else canonical_decimal(Decimal(str(value)))
 
     return {
-        "market": str(body.get("market", "")).lower(), "side": body.get("side"), "type": body.get("type"),
-        "amount": text(body.get("amount")), "price": text(body.get("price")),
+        "market": str(body.get("market", "")).upper(), "side": body.get("side"), "type": body.get("type"),
+        "volume": text(body.get("volume")), "price": text(body.get("price")),
     }  # fmt: skip
 
 

@@ -61,10 +61,10 @@ def _order_context(market: str, side: str, amounts: dict[str, Any]) -> dict[str,
     def text(name: str) -> str | None:
         return canonical_decimal(amounts[name]) if name in amounts else None
 
-    kind = "stop_limit" if "stop_price" in amounts else "limit" if "price" in amounts else "market"
+    kind = "stop_limit" if "trigger_price" in amounts else "limit" if "price" in amounts else "market"
     return {
         "market": market.upper(), "side": side, "type": kind, "volume": text("volume"),
-        "price": text("price"), "stop_price": text("stop_price"),
+        "price": text("price"), "trigger_price": text("trigger_price"),
     }  # fmt: skip
 
 

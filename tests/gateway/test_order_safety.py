@@ -20,7 +20,7 @@ from tests.gateway.conftest import gateway_settings, serve
 pytestmark = pytest.mark.timeout(60)
 
 ORDER = {"market": "BTCUSDT", "side": "buy", "volume": "0.01", "price": "100"}
-FINEX_ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.01", "price": "100"}
+FINEX_ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "volume": "0.01", "price": "100"}
 
 
 def key() -> dict[str, str]:

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.timeout(120), pytest.mark.usefixtures("clean_sandbox")
 TOKEN = "gw-process-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ORDER = {"market": "BTCUSDT", "side": "buy", "volume": "0.01", "price": "100"}
-FINEX_ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "amount": "0.01", "price": "100"}
+FINEX_ORDER = {"market": "btcusdt", "type": "limit", "side": "buy", "volume": "0.01", "price": "100"}
 
 
 def gateway_env(sandbox: EmbeddedSandbox, **values: str) -> dict[str, str]:
