@@ -25,6 +25,7 @@ import uvloop
 from gateway import secrets
 from gateway.access import StartRefused, check_access
 from gateway.app import create_app
+from gateway.server import server_config
 from gateway.settings import get_settings
 from gateway.state import SharedSandbox
 
@@ -68,14 +69,7 @@ def serve(host: str, port: int) -> int:
         print(f"gateway: {exc}", file=sys.stderr, flush=True)
         return 2
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        access_log=False,
-        server_header=False,  # no version banner
-    )
+    config = server_config(app, host, port, settings, server_header=False)  # no version banner
     _configure_logging(settings.log_level)
     server = uvicorn.Server(config)
 
@@ -115,15 +109,14 @@ def serve_workers(host: str, port: int, workers: int) -> int:
                 EmbeddedSandbox(trader=settings.sandbox_trader, seed=settings.sandbox_seed)
             )
             os.environ["SHARED_SANDBOX"] = SharedSandbox.to_json(sandbox)
-        config = uvicorn.Config(
+        config = server_config(
             "gateway.app:create_app",
+            host,
+            port,
+            settings,
             factory=True,
-            host=host,
-            port=port,
             workers=workers,
             loop="uvloop",
-            log_level=settings.log_level,
-            access_log=False,
             server_header=False,  # no version banner
         )
         sock = config.bind_socket()

@@ -14,6 +14,7 @@ from gateway.access import check_access, server_credentials_configured
 from gateway.auth import Auth
 from gateway.drift import DriftMonitor
 from gateway.finex import event_models
+from gateway.limits import RequestLimits
 from gateway.metrics import Metrics
 from gateway.middleware import MetricsMiddleware
 from gateway.problems import (
@@ -131,6 +132,11 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
                    "logs": settings.otel_telemetry},
     )  # fmt: skip
     problems.install_handlers(app)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_authorization_bytes=settings.max_authorization_bytes,
+    )
     app.add_middleware(MetricsMiddleware)
     if settings.fast_path:  # inside the host, cross-site and header checks below, like every route
         from gateway import fastpath

@@ -20,12 +20,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
+from gateway._decimal import AMOUNT_NUMBER_BOUNDS, AMOUNT_PATTERN
 from gateway.problems import (
     GatewayError,
 )
 from generated.layout_types import Field, Layout
 
 __all__ = [
+    "AMOUNT_SCHEMA",
     "CANONICAL_DECIMAL",
     "DECIMAL_INPUT",
     "DocModels",
@@ -37,8 +39,17 @@ __all__ = [
 CANONICAL_DECIMAL = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 """What every decimal the gateway emits looks like."""
 
-DECIMAL_INPUT = r"^(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
-"""Decimal strings the gateway accepts in requests (plain or exponent form, exact)."""
+DECIMAL_INPUT = AMOUNT_PATTERN
+"""Decimal strings the gateway accepts as request amounts (:data:`gateway._decimal.AMOUNT_PATTERN`)."""
+
+AMOUNT_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": AMOUNT_PATTERN},
+        {"type": "number", **AMOUNT_NUMBER_BOUNDS},
+    ]
+}
+"""A request amount: a decimal string of the amount grammar (the documented form), or a JSON number in
+the range whose printed text that grammar admits; either way > 0, read exactly, never via float."""
 
 Decimal = Annotated[
     str,
