@@ -76,6 +76,8 @@ def parse_amount(value: object) -> Decimal:
         raise DecimalError(f"not a decimal number: {value!r}")
     if isinstance(value, _JsonNumber):
         text = value.text
+    elif isinstance(value, Decimal):  # built in code, not read from a body: its own (ASCII) text
+        text = str(value)
     elif isinstance(value, str):
         text = value
     elif isinstance(value, int):

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway._json import JSON_MEDIA_TYPE, is_json_media_type
+from gateway._json import JSON_MEDIA_TYPE, encode, is_json_media_type
 from gateway.problems import GatewayError, PayloadTooLarge, UnsupportedMediaType
 
 __all__ = ["RequestLimits"]
@@ -92,8 +92,6 @@ def _too_large(limit: int) -> PayloadTooLarge:
 
 
 async def _send_problem(send: Send, error: GatewayError, path: str) -> None:
-    from gateway._json import encode
-
     body = encode(error.problem(path))
     headers: list[Any] = [
         (b"content-type", b"application/problem+json"),
