@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps browser run test lint format typecheck lint-spec codegen codegen-check contract bench clean
+.PHONY: install system-deps browser run test fuzz lint format typecheck lint-spec codegen codegen-check contract bench clean
 
 install: $(VENV_STAMP) $(NODE_STAMP) system-deps
 
@@ -39,6 +39,12 @@ run: install
 test: install browser
 	$(MAKE) --no-print-directory lint typecheck lint-spec codegen-check
 	$(PY) -m pytest
+
+# The fuzz gate with a random seed and a larger budget (make test runs it with seed 1, 15 examples).
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+FUZZ_MAX_EXAMPLES ?= 100
+fuzz: install
+	FUZZ_SEED=$(FUZZ_SEED) FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_TIMEOUT=3600 $(PY) -m pytest tests/fuzz -p no:cacheprovider
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -31,6 +31,9 @@ def _routers_dir() -> Path | None:
     return Path(locations[0]) if locations else None
 
 
+_CONVERTOR = re.compile(r"{(\w+):\w+}")
+
+
 def _route_of(node: ast.AST) -> str | None:
     if not isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef):
         return None
@@ -44,7 +47,8 @@ def _route_of(node: ast.AST) -> str | None:
             and isinstance(decorator.args[0].value, str)
         ):
             method = "WS" if decorator.func.attr == "websocket" else decorator.func.attr.upper()
-            return f"{method} {decorator.args[0].value}"
+            path = _CONVERTOR.sub(r"{\1}", decorator.args[0].value)  # "{uuid:finex_uuid}" is "{uuid}"
+            return f"{method} {path}"
     return None
 
 

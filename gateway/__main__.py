@@ -18,7 +18,6 @@ import logging
 import os
 import sys
 from contextlib import ExitStack
-from typing import Any
 
 import uvicorn
 import uvloop
@@ -26,10 +25,11 @@ import uvloop
 from gateway import secrets
 from gateway.access import StartRefused, check_access
 from gateway.app import create_app
-from gateway.settings import Settings, get_settings
+from gateway.server import server_config
+from gateway.settings import get_settings
 from gateway.state import SharedSandbox
 
-__all__ = ["main", "server_config"]
+__all__ = ["main"]
 
 
 def _banner(host: str, port: int, embedded: bool, api_key: str | None) -> str:
@@ -61,19 +61,6 @@ def _configure_logging(level_name: str) -> None:
     secrets.install_log_filter()
 
 
-def server_config(app: Any, settings: Settings, host: str, port: int) -> uvicorn.Config:
-    """uvicorn's configuration of the gateway (``ACCESS_LOG`` turns on its access log, whose lines pass
-    the secret filter like every other)."""
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        access_log=settings.access_log,
-        server_header=False,  # no version banner
-    )
-
-
 def serve(host: str, port: int) -> int:
     settings = get_settings().model_copy(update={"bind_host": host})
     embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
@@ -83,7 +70,7 @@ def serve(host: str, port: int) -> int:
         print(f"gateway: {exc}", file=sys.stderr, flush=True)
         return 2
     app = create_app(settings)
-    config = server_config(app, settings, host, port)
+    config = server_config(app, host, port, settings)
     _configure_logging(settings.log_level)
     server = uvicorn.Server(config)
 
@@ -123,16 +110,14 @@ def serve_workers(host: str, port: int, workers: int) -> int:
                 EmbeddedSandbox(trader=settings.sandbox_trader, seed=settings.sandbox_seed)
             )
             os.environ["SHARED_SANDBOX"] = SharedSandbox.to_json(sandbox)
-        config = uvicorn.Config(
+        config = server_config(
             "gateway.app:create_app",
+            host,
+            port,
+            settings,
             factory=True,
-            host=host,
-            port=port,
             workers=workers,
             loop="uvloop",
-            log_level=settings.log_level,
-            access_log=settings.access_log,
-            server_header=False,  # no version banner
         )
         sock = config.bind_socket()
         api_key = settings.iqfinex_api_key.get_secret_value() if settings.iqfinex_api_key else None

@@ -13,10 +13,13 @@ Upstream JSON numbers never pass through ``float``: the JSON decoders hand the r
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 __all__ = [
+    "AMOUNT_NUMBER_BOUNDS",
+    "AMOUNT_PATTERN",
     "REQUEST_MAX_DIGITS",
     "UPSTREAM_MAX_DIGITS",
     "DecimalError",
@@ -28,6 +31,8 @@ __all__ = [
     "canonical_text",
     "canonical_text_uncached",
     "clear_caches",
+    "json_number",
+    "parse_amount",
     "parse_decimal",
 ]
 
@@ -44,6 +49,63 @@ class DecimalRangeError(DecimalError):
 # Upstream values: generous, only to keep plain text bounded. Request amounts: far tighter.
 UPSTREAM_MAX_DIGITS = 1000
 REQUEST_MAX_DIGITS = 40  # significant digits, and also the bound on the adjusted exponent
+
+
+AMOUNT_PATTERN = r"^(0\.[0-9]{0,39}[1-9][0-9]{0,39}|[1-9][0-9]{0,39}(\.[0-9]{1,40})?)([eE][-+]?[0-9]{1,2})?$"
+"""The one grammar of a request amount (order volume, price, stop price, quote amount), gateway and
+sandbox alike, and the pattern the gateway's OpenAPI documents: ASCII digits only, a positive value
+(no ``0``, no sign), no leading zeros, no bare point (``.5``, ``5.``), at most 40 digits on either side
+of the point and a two-digit exponent, so every value it admits has a bounded plain text."""
+
+_AMOUNT = re.compile(AMOUNT_PATTERN.removeprefix("^").removesuffix("$"))
+
+AMOUNT_NUMBER_BOUNDS = {"minimum": 1e-40, "exclusiveMaximum": 1e40}
+"""The JSON-number form of an amount: every binary64 in this range prints (``repr``/``JSON.stringify``)
+as text the amount grammar admits (at most 17 digits, a two-digit exponent)."""
+
+
+_NUMBER_LOW = Decimal("1e-40")
+_NUMBER_HIGH = Decimal("1e40")
+
+
+def parse_amount(value: object) -> Decimal:
+    """A request amount as an exact ``Decimal``: a string matching :data:`AMOUNT_PATTERN`, or a JSON
+    number decoded with ``float_hook=amount_hook`` / an ``int`` whose text matches it. Nothing else is
+    given to ``Decimal()``."""
+    if isinstance(value, bool):
+        raise DecimalError(f"not a decimal number: {value!r}")
+    if isinstance(value, _JsonNumber):
+        text = value.text
+    elif isinstance(value, Decimal):  # built in code, not read from a body: its own (ASCII) text
+        text = str(value)
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, int):
+        text = str(value) if value.bit_length() < 200 else "x"
+    else:
+        raise DecimalError(f"not a decimal string: {type(value).__name__}")
+    if len(text) > 200 or _AMOUNT.fullmatch(text) is None:
+        raise DecimalError(f"not a positive decimal matching {AMOUNT_PATTERN}: {text[:40]!r}")
+    amount = Decimal(text)
+    if not isinstance(value, str) and not _NUMBER_LOW <= amount < _NUMBER_HIGH:  # the number form's range
+        raise DecimalRangeError(f"a JSON number amount must be within [1e-40, 1e40): {text[:40]!r}")
+    return amount
+
+
+class _JsonNumber(Decimal):
+    """A JSON number of a request body, with its raw text (so the amount grammar can check it)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _JsonNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def json_number(text: str) -> Decimal:
+    """``float_hook`` of request decoders: the exact ``Decimal`` of a JSON number, keeping its text."""
+    return _JsonNumber(text)
 
 
 def _check_range(value: Decimal, max_digits: int) -> None:

@@ -14,6 +14,7 @@ from gateway.access import check_access, server_credentials_configured
 from gateway.auth import Auth
 from gateway.drift import DriftMonitor
 from gateway.finex import event_models
+from gateway.limits import RequestLimits
 from gateway.metrics import Metrics
 from gateway.middleware import DriftMiddleware, MetricsMiddleware
 from gateway.problems import (
@@ -140,10 +141,15 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
     if settings.drift_policy == "lenient":
         app.add_middleware(DriftMiddleware)
     app.add_middleware(MetricsMiddleware)
-    if settings.fast_path:  # inside the host, cross-site and header checks below, like every route
+    if settings.fast_path:  # inside the limits and the host, cross-site and header checks below
         from gateway import fastpath
 
         fastpath.install(app)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_authorization_bytes=settings.max_authorization_bytes,
+    )
     browser.install(app, settings)
     docs.mount(app)
     for router in routers():

@@ -9,13 +9,17 @@ served when it can be normalized. Callers decide what cannot be normalized.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
+import sys
 import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import jsonschema_rs
+import orjson
 
 from gateway.metrics import Metrics
 from generated.contract_types import Response, document
@@ -23,10 +27,12 @@ from generated.iqfinex_operations import OPERATIONS
 
 __all__ = [
     "ASYNCAPI_URI",
+    "NOT_JSON",
     "OPENAPI_URI",
     "Drift",
     "DriftMonitor",
     "SpecValidators",
+    "for_validation",
     "load_specs",
     "spec_validators",
 ]
@@ -42,6 +48,36 @@ def load_specs() -> tuple[dict[str, Any], dict[str, Any]]:
     """The two upstream contracts as codegen emitted them (``generated/*_contract.json``), once per
     process: the documents the validators compile (and schemathesis loads), never read for facts."""
     return document("iqfinex"), document("finex")
+
+
+NOT_JSON: Any = object()
+"""What :func:`for_validation` returns for a body that is not JSON at all."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    return value if value - value == 0 else math.copysign(sys.float_info.max, value)
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not JSON")
+
+
+def for_validation(content: bytes) -> Any:
+    """``content`` parsed for the schema check only (the data itself is decoded exactly elsewhere).
+
+    ``orjson`` first (fast); a valid JSON body it refuses (a number beyond double range such as
+    ``1e309``) is parsed again with every such number clamped to the largest double, so its type is
+    still a number: the drift check never rejects valid JSON. :data:`NOT_JSON` when it is not JSON.
+    """
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(content.decode("utf-8"), parse_float=_finite, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return NOT_JSON
 
 
 @dataclass(frozen=True)

@@ -126,8 +126,8 @@ class FastPath:
             else:
                 response = await endpoint(state, *args)
         except GatewayError as exc:  # what gateway.problems' handlers answer, for the same errors
-            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-            response = problem_response(exc.problem(scope["path"]), headers)
+            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+            response = problem_response(exc.problem(scope["path"]), {**headers, **exc.headers} or None)
         except Exception:
             log.exception("unexpected error on %s", scope["path"])
             unexpected = GatewayError("unexpected error; see the gateway log")

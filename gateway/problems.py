@@ -4,7 +4,9 @@
 
     GatewayError                  status  type (relative URI)             raised for
     ├── InvalidRequest              422   /problems/invalid-request       our own validation
-    ├── NotFound                    404   /problems/not-found
+    ├── PayloadTooLarge             413   /problems/payload-too-large     body over the limit
+    ├── UnsupportedMediaType        415   /problems/unsupported-media-type  a body that is not JSON
+    ├── NotFound                    404   /problems/not-found             unknown market, currency, order
     ├── Unauthorized                401   /problems/unauthorized          missing/unknown credentials
     ├── Forbidden                   403   /problems/forbidden             cross-site request, bad Host
     ├── IdempotencyInProgress       409   /problems/idempotency-in-progress  same key still running
@@ -21,19 +23,23 @@
 Upstream 4xx map to the matching client error: 400 → 400 ``upstream-bad-request``, 401 → 401
 ``upstream-unauthorized``, 402 (the upstream's "action is forbidden for API key") → 403
 ``upstream-forbidden``, 403 (the upstream's "authorization token expired") → 401
-``upstream-credentials-expired``. The upstream's message becomes ``detail``, scrubbed of every
+``upstream-credentials-expired``, 429 → 429 ``upstream-rate-limited`` (with the upstream's
+``Retry-After``), and an upstream "not found" answer (matched in the client's failure table) →
+404 ``not-found``. The upstream's message becomes ``detail``, scrubbed of every
 configured secret and of the caller's own credential (:mod:`gateway.secrets`). Bodies never carry
 stack traces or credentials.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from gateway.secrets import scrub
 
@@ -47,8 +53,10 @@ __all__ = [
     "InvalidRequest",
     "NotFound",
     "OutcomeUnknown",
+    "PayloadTooLarge",
     "StoreUnavailable",
     "Unauthorized",
+    "UnsupportedMediaType",
     "UpstreamError",
     "UpstreamRejected",
     "UpstreamTimeout",
@@ -64,11 +72,13 @@ class GatewayError(Exception):
     status: ClassVar[int] = 500
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal error"
+    default_headers: ClassVar[dict[str, str]] = {}
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra
+        self.headers = {**self.default_headers, **(headers or {})}
 
     def problem(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -87,6 +97,18 @@ class InvalidRequest(GatewayError):
     status = 422
     slug = "invalid-request"
     title = "Invalid request"
+
+
+class PayloadTooLarge(GatewayError):
+    status = 413
+    slug = "payload-too-large"
+    title = "Payload too large"
+
+
+class UnsupportedMediaType(GatewayError):
+    status = 415
+    slug = "unsupported-media-type"
+    title = "Unsupported media type"
 
 
 class NotFound(GatewayError):
@@ -113,7 +135,7 @@ class IdempotencyInProgress(GatewayError):
     status = 409
     slug = "idempotency-in-progress"
     title = "A request with this Idempotency-Key is still in progress"
-    headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
+    default_headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
 
 
 class IdempotencyKeyReused(GatewayError):
@@ -140,6 +162,16 @@ class UpstreamError(GatewayError):
     """The upstream's HTTP status when it answered with one (``None``: no answer, or not over HTTP)."""
 
 
+_BY_UPSTREAM_MESSAGE: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"\bnot found\b|^unknown (asset|market|currency)\b", re.IGNORECASE), 404),
+    (re.compile(r"\bis not active\b", re.IGNORECASE), 409),
+]
+"""Upstream 400 answers that say more than "bad request": both upstreams answer "no such thing" with
+a 400 (REST ``Order 5 not found``, ``Unknown asset XXXYYY``; Finex ``order not found``, ``unknown
+market x``), and REST answers a cancel of a closed order with ``Order 5 is not active``; the gateway
+answers them 404 and 409."""
+
+
 class UpstreamRejected(UpstreamError):
     """The upstream refused the request (its 4xx)."""
 
@@ -150,13 +182,22 @@ class UpstreamRejected(UpstreamError):
         401: (401, "upstream-unauthorized", "The upstream did not accept the credentials"),
         402: (403, "upstream-forbidden", "The upstream credentials lack the permission for this action"),
         403: (401, "upstream-credentials-expired", "The upstream credentials have expired"),
+        404: (404, "not-found", "Not found"),
+        409: (409, "conflict", "The resource is not in a state that allows this"),
+        429: (429, "upstream-rate-limited", "The upstream is rate limiting these requests"),
     }
 
-    def __init__(self, upstream_status: int, detail: str, **extra: Any) -> None:
-        super().__init__(detail, **extra)
+    def __init__(
+        self, upstream_status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
+        super().__init__(detail, headers=headers, **extra)
         status, slug, title = self._BY_UPSTREAM_STATUS.get(
             upstream_status, (400, "upstream-bad-request", "The upstream rejected the request")
         )
+        if upstream_status == 400:
+            better = next((code for pattern, code in _BY_UPSTREAM_MESSAGE if pattern.search(detail)), None)
+            if better is not None:
+                status, slug, title = self._BY_UPSTREAM_STATUS[better]
         self.upstream_status = upstream_status
         self.status = status  # type: ignore[misc]
         self.slug = slug  # type: ignore[misc]
@@ -229,6 +270,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     titles = {404: ("not-found", "Not found"), 405: ("method-not-allowed", "Method not allowed")}
     slug, title = titles.get(exc.status_code, ("http-error", "HTTP error"))
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
     body = {
         "type": f"/problems/{slug}",
         "title": title,
@@ -236,7 +280,24 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         "detail": str(exc.detail),
         "instance": request.url.path,
     }
-    return problem_response(body, dict(exc.headers) if exc.headers else None)
+    return problem_response(body, headers or None)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (Starlette's 405 names only the first
+    route whose path matches, so ``/v1/finex/orders`` would answer ``Allow: GET`` without its POST):
+    each method is tried against the whole route table."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import Field as PydanticField
 
+from gateway._decimal import AMOUNT_PATTERN
 from gateway.middleware import DRIFT_COUNT_HEADER, DRIFT_HEADER
 from gateway.problems import (
     GatewayError,
@@ -27,6 +28,7 @@ from gateway.problems import (
 from generated.layout_types import Field, Layout
 
 __all__ = [
+    "AMOUNT_SCHEMA",
     "CANONICAL_DECIMAL",
     "DECIMAL_INPUT",
     "DRIFT_HEADERS",
@@ -39,8 +41,12 @@ __all__ = [
 CANONICAL_DECIMAL = r"^-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?$"
 """What every decimal the gateway emits looks like."""
 
-DECIMAL_INPUT = r"^(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
-"""Decimal strings the gateway accepts in requests (plain or exponent form, exact)."""
+DECIMAL_INPUT = AMOUNT_PATTERN
+"""Decimal strings the gateway accepts as request amounts (:data:`gateway._decimal.AMOUNT_PATTERN`)."""
+
+AMOUNT_SCHEMA: dict[str, Any] = {"type": "string", "pattern": AMOUNT_PATTERN}
+"""A request amount: a decimal string of the amount grammar, > 0, read exactly, never via float. Money
+is text: a JSON number is refused with 422, so clients generated from the contract type it ``str``."""
 
 DRIFT_HEADERS: dict[str, Any] = {
     DRIFT_HEADER: {

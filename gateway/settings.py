@@ -123,6 +123,13 @@ class Settings(BaseSettings):
     otel_telemetry: bool = Field(
         default=False, description="FastAPI's native OpenTelemetry (spans, metrics, logs to global providers)"
     )
+    # Request and server limits (see gateway.limits and gateway.server).
+    max_body_bytes: int = Field(default=1 << 20, ge=1, description="largest request body (413 beyond)")
+    max_authorization_bytes: int = Field(default=8192, ge=1, description="longest Authorization (431)")
+    server_max_header_bytes: int = Field(default=16384, ge=1024, description="request head (431 beyond)")
+    server_header_timeout: float = Field(default=10.0, gt=0, description="seconds to send a request head")
+    server_keep_alive_timeout: int = Field(default=5, ge=1, description="idle keep-alive seconds")
+    server_limit_concurrency: int = Field(default=1000, ge=1, description="connections/tasks (503 beyond)")
 
     # Drift: an upstream value that cannot be normalized.
     drift_policy: Literal["lenient", "strict"] = Field(

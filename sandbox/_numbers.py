@@ -9,11 +9,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 import msgspec
 
-__all__ = ["ZERO", "js_text", "num", "parse_decimal", "plain"]
+__all__ = ["DECIMAL_PATTERN", "MAX_ADJUSTED", "ZERO", "js_text", "num", "parse_decimal", "plain"]
+
+DECIMAL_PATTERN = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+"""The decimal-string grammar of the REST contract (``#/components/schemas/Decimal``, its string
+branch; a test holds the two equal) and of the Finex ``DecimalInput``: ASCII digits only, so
+``Decimal()`` never sees Unicode digits, ``NaN``, ``Infinity``, blanks or underscores."""
+
+_DECIMAL = re.compile(DECIMAL_PATTERN.removeprefix("^").removesuffix("$"))
+_MAX_TEXT = 100  # characters of a decimal string; longer is refused before any parsing
+MAX_ADJUSTED = 30
+"""Farthest the point may sit from the digits (``1e31`` and ``1e-31`` are refused): an amount no
+exchange would take, and arithmetic on it could not stay exact."""
 
 ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -48,18 +60,23 @@ def plain(value: Decimal) -> str:
 
 
 def parse_decimal(value: object) -> Decimal | None:
-    """Decimal from a JSON number/string (ints, decimal text); None when not a finite decimal."""
+    """Decimal from a JSON number (decoded with ``float_hook=Decimal``, i.e. from JSON's own ASCII
+    number text, or an ``int``) or a string of :data:`DECIMAL_PATTERN`; None when it is neither or
+    lies beyond :data:`MAX_ADJUSTED`."""
     if isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, str) and value.strip() == value and value:
-        try:
-            result = Decimal(value)
-        except InvalidOperation:
+        if value.bit_length() > 128:
             return None
+        result = Decimal(value)
+    elif isinstance(value, str) and len(value) <= _MAX_TEXT and _DECIMAL.fullmatch(value):
+        result = Decimal(value)
     else:
         return None
-    return result if result.is_finite() else None
+    if not result.is_finite():
+        return None
+    if result and abs(result.adjusted()) > MAX_ADJUSTED:
+        return None
+    return result

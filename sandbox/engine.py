@@ -53,6 +53,9 @@ __all__ = [
 ]
 
 VOLUME_QUANTUM = Decimal("1e-8")
+MAX_AMOUNT = Decimal("1e15")
+"""Largest volume, price or quote amount an order may name (a live exchange refuses absurd sizes;
+here it also keeps every product exact and every book key short)."""
 EventKind = Literal["on", "ou", "oc", "or", "tr", "bu"]
 
 
@@ -380,6 +383,9 @@ class Exchange:
             raise EngineError(f"Trading is disabled for {market.pair}")
         if volume <= 0:
             raise EngineError("volume must be positive")
+        for name, amount in (("volume", volume), ("price", price), ("quote_amount", quote)):
+            if amount is not None and amount > MAX_AMOUNT:
+                raise EngineError(f"{name} is above the maximum {MAX_AMOUNT:f}")
         if volume.as_tuple().exponent < -8:  # type: ignore[operator]
             raise EngineError("volume has more than 8 decimal places")
         if volume < market.min_volume:
@@ -429,6 +435,11 @@ class Exchange:
         self._check_amounts(market, kind, volume, price, quote_amount)
         if kind == "stop_limit" and (stop_price is None or stop_price <= 0):
             raise EngineError("stopPrice must be positive")
+        if kind == "stop_limit" and stop_price is not None:
+            if stop_price > MAX_AMOUNT:
+                raise EngineError(f"stopPrice is above the maximum {MAX_AMOUNT:f}")
+            if stop_price.as_tuple().exponent < -market.accuracy:  # type: ignore[operator]
+                raise EngineError(f"stopPrice has more than {market.accuracy} decimal places")
         book = self.books[pair]
         if side == "buy":
             currency = market.right

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from generated.iqfinex_layouts import ENUMS, LAYOUTS
 
-from ._numbers import js_text, num, parse_decimal
+from ._numbers import MAX_ADJUSTED, js_text, num, parse_decimal
 from ._spec import candle_frames, page
 from ._types import OrderKind
 from .auth import AuthError
@@ -125,9 +125,17 @@ def _pair(request: Request, state: SandboxState, param: str = "asset") -> str:
     return pair
 
 
+_MAX_INT_DIGITS = 1000  # bounds int()'s work; the contract sets no maximum on ids and offsets
+
+
 def _int(raw: str, what: str, low: int, high: int | None = None) -> int:
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+    """A path or query integer within the contract's bounds (ASCII digits only: ``int()`` would take
+    ``"١"``, blanks and underscores)."""
+    digits = raw[1:] if raw[:1] == "-" else raw
+    if not digits.isascii() or not digits.isdigit():
         raise BadRequest(f"{what} must be an integer")
+    if len(digits) > _MAX_INT_DIGITS:
+        raise BadRequest(f"{what} is out of range")
     value = int(raw)
     if value < low or (high is not None and value > high):
         raise BadRequest(
@@ -374,7 +382,7 @@ def _body_decimal(body: dict[str, Any], name: str) -> Decimal | None:
         return None
     value = parse_decimal(body[name])
     if value is None:
-        raise BadRequest(f"{name} must be a decimal number")
+        raise BadRequest(f"{name} must be a decimal number of at most {MAX_ADJUSTED} digits")
     return value
 
 
@@ -382,7 +390,7 @@ async def create_order(request: Request, state: SandboxState) -> Any:
     account, _ = _auth(request, state, trade=True)
     try:
         body = _decoder.decode(await request.body())
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise BadRequest("Body must be a JSON object") from exc
     if not isinstance(body, dict):
         raise BadRequest("Body must be a JSON object")
@@ -398,7 +406,7 @@ async def create_order(request: Request, state: SandboxState) -> Any:
     if pair not in state.exchange.markets:
         raise BadRequest(f"Unknown asset {pair}")
     side = body["cmd"]
-    if side not in ("buy", "sell"):
+    if not isinstance(side, str) or side not in ("buy", "sell"):
         raise BadRequest("cmd must be buy or sell")
     volume = _body_decimal(body, "volume")
     price = _body_decimal(body, "price")
@@ -407,7 +415,9 @@ async def create_order(request: Request, state: SandboxState) -> Any:
     if stop is not None and price is None:
         raise BadRequest("stopPrice needs a price (stop-limit order)")
     kind: OrderKind = "market" if price is None else ("stop_limit" if stop is not None else "limit")
-    order = state.exchange.place(account.id, pair, side, kind, volume, price, stop)
+    order = state.exchange.place(
+        account.id, pair, "buy" if side == "buy" else "sell", kind, volume, price, stop
+    )
     if order.state == "rejected":
         raise BadRequest(order.reject_reason)
     return _order(order, state)

@@ -414,7 +414,7 @@ async def _heartbeat(connection: Connection, state: SandboxState) -> None:
 def _frame(raw: str) -> tuple[int, str, Any]:
     try:
         frame = _decoder.decode(raw)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, RecursionError) as exc:
         raise WsError("frame is not JSON") from exc
     size = len(_REQUEST.fields)
     request = _REQUEST.read(frame) if isinstance(frame, list) and len(frame) == size else None

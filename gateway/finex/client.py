@@ -47,10 +47,9 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Final
 
 import msgspec
-import orjson
 
 from gateway._decimal import DecimalError
-from gateway.drift import DriftMonitor
+from gateway.drift import NOT_JSON, DriftMonitor, for_validation
 from gateway.finex.connection import (
     PRIVATE_EVENT,
     PUBLIC_EVENT,
@@ -147,9 +146,8 @@ class FinexClient:
             schema = None
         frame: Any = None
         if schema is not None:
-            try:
-                frame = orjson.loads(data)
-            except orjson.JSONDecodeError:
+            frame = for_validation(data)
+            if frame is NOT_JSON:
                 schema = None
         if schema is None:
             self._metrics.drift.labels(UPSTREAM, name or "?", "#/unknown-frame").inc()
@@ -203,7 +201,7 @@ class FinexClient:
         except (NormalizationError, DecimalError, TypeError, AttributeError, KeyError) as exc:
             self._metrics.upstream_errors.labels(UPSTREAM, method, "malformed").inc()
             raise BadUpstreamResponse(f"the upstream {method} result cannot be normalized: {exc}") from None
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             self._metrics.upstream_errors.labels(UPSTREAM, method, "malformed").inc()
             raise BadUpstreamResponse(f"the upstream {method} result is not JSON") from None
 

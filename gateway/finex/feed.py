@@ -44,8 +44,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-import orjson
-
+from gateway._json import encode
 from gateway.finex.connection import FinexConnection, FinexEvent
 from gateway.finex.events import HEARTBEAT, event_message, heartbeat_message
 from gateway.normalize import NormalizationError
@@ -109,7 +108,7 @@ class Entry:
 
     def json(self) -> bytes:
         if self._json is None:
-            self._json = orjson.dumps(self.message())
+            self._json = encode(self.message())  # integers of any size, exactly
         return self._json
 
     def sse(self) -> bytes:

@@ -20,19 +20,25 @@ from gateway.problems import (
     BadUpstreamResponse,
     GatewayError,
     InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
     UpstreamRejected,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from gateway.schemas import DECIMAL_INPUT, DRIFT_HEADERS, DocModels, problem_responses
+from gateway.schemas import AMOUNT_SCHEMA, DRIFT_HEADERS, DocModels, problem_responses
 from generated.contract_types import document
 from generated.finex_layouts import ENUMS, LAYOUTS
 from generated.finex_protocol import PATTERNS
 
 __all__ = [
+    "BUY_SIDE",
     "FINEX_ERRORS",
     "MARKET_PATTERN",
+    "MARKET_TYPE",
     "OPTIONAL_CREDENTIALS",
+    "PRICE_SLOT",
     "UUID_PATTERN",
     "finex_model",
     "finex_responses",
@@ -82,15 +88,18 @@ _AMOUNT_HELP = {
 def order_body_schema() -> dict[str, Any]:
     """JSON schema of one ``POST /v1/finex/orders`` body: the ``CreateOrderArgs`` slots by title.
 
-    Amounts are decimal strings only (a JSON number is refused with 422), finite and > 0.
+    Amounts are decimal strings only (money is text: a JSON number is refused with 422), > 0.
+    The rules between fields are part of the schema, one variant each, so that every body the schema
+    admits is one the gateway sends: a priced type (limit, post_only) needs ``price``; a market order
+    may leave it out (the upstream ignores it); only a market buy may name ``quote_amount``.
     """
     properties: dict[str, Any] = {}
     required: list[str] = []
+    optional: list[str] = []
     for item in LAYOUTS["CreateOrderArgs"].fields:
         if item.kind == "decimal":
             prop: dict[str, Any] = {
-                "type": "string",
-                "pattern": DECIMAL_INPUT,
+                **AMOUNT_SCHEMA,
                 "description": f"{_AMOUNT_HELP.get(item.name, '')} A decimal string (money is text: a JSON "
                 "number is refused with 422).",
             }
@@ -99,16 +108,45 @@ def order_body_schema() -> dict[str, Any]:
         else:
             prop = {"type": "string", "pattern": MARKET_PATTERN}
         properties[item.name] = prop
-        if not item.optional and item.name != "price":
+        if item.optional:
+            optional.append(item.name)
+        elif item.name != PRICE_SLOT:
             required.append(item.name)
+    types, sides = properties["type"]["enum"], properties["side"]["enum"]
+
+    def variant(kinds: list[str], sides: list[str], extra: bool, priced: bool) -> dict[str, Any]:
+        props = {
+            **properties,
+            "type": {"type": "string", "enum": kinds},
+            "side": {"type": "string", "enum": sides},
+        }
+        for name in () if extra else optional:
+            del props[name]
+        return {
+            "type": "object",
+            "properties": props,
+            "required": required + ([PRICE_SLOT] if priced else []),
+            "additionalProperties": False,
+        }
+
     return {
         "title": "FinexOrderRequest",
         "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
+        "anyOf": [
+            variant([t for t in types if t != MARKET_TYPE], sides, extra=False, priced=True),
+            variant([MARKET_TYPE], [s for s in sides if s != BUY_SIDE], extra=False, priced=False),
+            variant([MARKET_TYPE], [BUY_SIDE], extra=True, priced=False),
+        ],
         "example": {"market": "BTCUSDT", "type": "limit", "side": "buy", "volume": "0.25", "price": "9120"},
     }
+
+
+PRICE_SLOT = "price"
+"""The one required ``create_order`` slot a market order may leave out."""
+MARKET_TYPE = "market"
+"""The order type whose price the upstream ignores."""
+BUY_SIDE = "buy"
+"""With ``market``: the only order that may name a quote amount."""
 
 
 OPTIONAL_CREDENTIALS: dict[str, Any] = {"security": [{}]}
@@ -120,6 +158,10 @@ FINEX_ERRORS: dict[int, str] = {
     400: "The upstream answered with an error reply (`detail` is its description), e.g. unknown market, "
     "order not found, insufficient balance, or a private method on an anonymous connection.",
     401: "No usable credentials, or the upstream refused the JWT on the websocket handshake.",
+    404: 'Not found: no order with this UUID (the upstream\'s "not found" answer).',
+    409: "Conflict: the order is no longer active (already filled or cancelled).",
+    413: "The request body is larger than the gateway's limit (1 MiB by default).",
+    415: "The request body is not `application/json`.",
     422: "Invalid request: `detail` and `errors` name the parameter.",
     502: "Bad upstream response: a malformed reply frame or a result that cannot be normalized.",
     503: "Upstream unavailable: the websocket cannot be opened, too many calls in flight, or it dropped "
@@ -129,6 +171,10 @@ FINEX_ERRORS: dict[int, str] = {
 _EXAMPLES: dict[int, GatewayError] = {
     400: UpstreamRejected(400, "order not found"),
     401: UpstreamRejected(401, "the upstream refused the websocket credentials (HTTP 401)"),
+    404: NotFound("order not found"),
+    409: UpstreamRejected(400, "Order 97 is not active"),
+    413: PayloadTooLarge("body: larger than 1048576 bytes"),
+    415: UnsupportedMediaType("header content-type: send the body as application/json"),
     422: InvalidRequest(
         "body volume: must be greater than 0", errors=[{"location": "body volume", "message": "not > 0"}]
     ),

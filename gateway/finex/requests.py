@@ -15,15 +15,30 @@ from typing import Any, Final
 
 import msgspec
 
-from gateway._decimal import DecimalError, DecimalRangeError, canonical_decimal, parse_decimal
-from gateway.finex.models import MARKET_PATTERN, UUID_PATTERN, spec_slot
+from gateway._decimal import AMOUNT_PATTERN, DecimalError, canonical_decimal, parse_amount
+from gateway._json import decode_request
+from gateway.drift import ASYNCAPI_URI, spec_validators
+from gateway.finex.models import (
+    BUY_SIDE,
+    MARKET_PATTERN,
+    MARKET_TYPE,
+    PRICE_SLOT,
+    UUID_PATTERN,
+    spec_slot,
+)
 from gateway.finex.protocol import args_of, codes
 from gateway.problems import InvalidRequest
 from generated.finex_layouts import LAYOUTS
 from generated.layout_types import Field, Layout
 
 __all__ = [
+    "CONFIG_LIST_MAX",
+    "CONFIG_NAME_MAX",
+    "CONFIG_NAME_PATTERN",
+    "CONFIG_NUMBER_MAX",
     "CONFIG_SCOPES",
+    "CONFIG_TEXT_MAX",
+    "CONFIG_TEXT_PATTERN",
     "MAX_BATCH",
     "SIDE_CODES",
     "STATE_CODES",
@@ -54,11 +69,9 @@ def _tuple_of(method: str) -> Layout:
 _ORDER: Final = _tuple_of("create_order")
 _CONFIG: Final = _tuple_of("set_config_value")
 _TARGET: Final = LAYOUTS["CancelTarget"]
-_MARKET_TYPE: Final = "market"  # the vocabulary value whose price the upstream ignores
-_BUY: Final = "buy"
-_PRICE: Final = "price"  # the one required slot a market order may leave out
-
-_decoder = msgspec.json.Decoder(float_hook=Decimal)
+_MARKET_TYPE: Final = MARKET_TYPE
+_BUY: Final = BUY_SIDE
+_PRICE: Final = PRICE_SLOT
 
 
 CONFIG_SCOPES: Final = tuple(spec_slot(_CONFIG.name, "scope")["enum"])
@@ -69,11 +82,8 @@ def _error(where: str, message: str, detail: str | None = None) -> InvalidReques
 
 
 def decode_body(raw: bytes) -> Any:
-    """A JSON body with numbers as exact ``Decimal`` (422 when it is not JSON)."""
-    try:
-        return _decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise _error("body", "invalid JSON", f"not valid JSON ({exc})") from None
+    """A JSON body with numbers as exact ``Decimal`` (422 when it is not usable JSON)."""
+    return decode_request(raw)
 
 
 def _cased(item: Field, value: Any) -> Any:
@@ -133,14 +143,14 @@ def _amount(value: Any, where: str) -> Decimal:
     if not isinstance(value, str):  # money is text: a JSON number is refused, never rounded or read
         raise _error(where, "not a decimal string", 'must be a decimal string such as "0.25"')
     try:
-        amount = parse_decimal(value)  # bounded: "1E1000000" would not fit the plain text
-    except DecimalRangeError:
-        raise _error(where, "out of range", "out of range") from None
+        return parse_amount(value)  # the one amount grammar: positive, ASCII, bounded
     except DecimalError:
-        raise _error(where, "not a decimal", f"{str(value)[:40]!r} is not a finite decimal number") from None
-    if amount <= 0:
-        raise _error(where, "not > 0", "must be greater than 0")
-    return amount
+        shown = value if isinstance(value, str | int | Decimal) else type(value).__name__
+        raise _error(
+            where,
+            "not a positive decimal",
+            f"{str(shown)[:40]!r} is not a positive decimal matching {AMOUNT_PATTERN}",
+        ) from None
 
 
 def order_args(body: Any, where: str = "body") -> list[Any]:
@@ -150,10 +160,12 @@ def order_args(body: Any, where: str = "body") -> list[Any]:
     body = _object(body, where, set(fields), required)
     values: dict[str, Any] = {}
     for name, item in fields.items():
-        value = body.get(name)
-        if value is None:
+        if name not in body:
             continue
+        value = body[name]
         at = f"{where} {name}"
+        if value is None:
+            raise _error(at, "null", "must not be null (leave the field out instead)")
         if item.kind == "decimal":
             values[name] = _amount(value, at)
         elif item.kind == "enum" and item.enum is not None:
@@ -203,16 +215,61 @@ def cancel_args(body: Any) -> list[list[Any]]:
     return targets
 
 
+CONFIG_NAME_PATTERN: Final = r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$"
+"""A config component or key: ASCII words joined by ``.`` or ``-`` (no ``..``, no slash, no blank)."""
+CONFIG_NAME_MAX: Final = 64
+CONFIG_TEXT_MAX: Final = 256
+"""Longest string value (and list item) of a config value."""
+CONFIG_LIST_MAX: Final = 64
+CONFIG_NUMBER_MAX: Final = 1e308
+"""Largest magnitude of a numeric config value (a double's range: ``10**400`` is refused)."""
+CONFIG_TEXT_PATTERN: Final = "^[^\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]*$"
+"""No control characters (NUL, newline, …), no invisible or bidirectional formatting (U+202E …)."""
+
+_CONFIG_TEXT = re.compile(CONFIG_TEXT_PATTERN.removeprefix("^").removesuffix("$"))
+_CONFIG_VALUE: Final = spec_validators().validator(f"{ASYNCAPI_URI}#/components/schemas/ConfigValue", True)
+
+
+def _config_text(value: str, where: str) -> str:
+    if len(value) > CONFIG_TEXT_MAX or _CONFIG_TEXT.fullmatch(value) is None:
+        raise _error(
+            where, "invalid text", f"at most {CONFIG_TEXT_MAX} characters, no control or formatting ones"
+        )
+    return value
+
+
 def _config_value(value: Any, where: str) -> Any:
-    if isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise _error(where, "not finite", "must be finite")
-        return msgspec.Raw(canonical_decimal(value).encode())  # stays a JSON number, exactly
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    raise _error(where, "invalid value", "must be a string, boolean, number or list of strings")
+    """A config value checked against the contract's ``ConfigValue`` schema, then the gateway's limits.
+    Numbers go upstream as the exact JSON text they were sent as (``msgspec.Raw``)."""
+    number = isinstance(value, Decimal | int) and not isinstance(value, bool)
+    if not _CONFIG_VALUE.is_valid(0 if number else value):  # numbers: the type is what the schema asks
+        raise _error(where, "invalid value", "must be a string, boolean, number or list of strings")
+    if isinstance(value, str):
+        return _config_text(value, where)
+    if isinstance(value, list):
+        if len(value) > CONFIG_LIST_MAX:
+            raise _error(where, "too many items", f"at most {CONFIG_LIST_MAX} strings")
+        return [_config_text(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if number:
+        magnitude_ok = (
+            abs(value) <= CONFIG_NUMBER_MAX
+            if isinstance(value, int)
+            else value.is_finite() and abs(value) <= Decimal(CONFIG_NUMBER_MAX)
+        )
+        if not magnitude_ok:
+            raise _error(where, "out of range", f"must be within ±{CONFIG_NUMBER_MAX:g}")
+        if isinstance(value, Decimal):
+            text = getattr(value, "text", None) or canonical_decimal(value)
+            return msgspec.Raw(text.encode())  # stays a JSON number, exactly as sent
+    return value
+
+
+def _config_name(value: str, where: str) -> str:
+    if len(value) > CONFIG_NAME_MAX or re.fullmatch(CONFIG_NAME_PATTERN[1:-1], value) is None:
+        raise _error(
+            where, "invalid name", f"must match {CONFIG_NAME_PATTERN}, at most {CONFIG_NAME_MAX} long"
+        )
+    return value
 
 
 def config_args(component: str, key: str, body: Any) -> list[Any]:
@@ -220,7 +277,10 @@ def config_args(component: str, key: str, body: Any) -> list[Any]:
     from_path = {"component", "key"}
     in_body = [item.name for item in _CONFIG.fields if item.name not in from_path]
     body = _object(body, "body", set(in_body), in_body)
-    values: dict[str, Any] = {"component": component, "key": key}
+    values: dict[str, Any] = {
+        "component": _config_name(component, "path component"),
+        "key": _config_name(key, "path key"),
+    }
     for name in in_body:
         at = f"body {name}"
         if name == "scope":

@@ -29,7 +29,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import aiohttp
 import httptools
 
-from gateway.iqfinex.transport import _Sender
+from gateway.iqfinex.transport import Sent, _Sender
 
 __all__ = ["Http1Sender"]
 
@@ -42,7 +42,8 @@ class _Connection(asyncio.Protocol):
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
-        self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
+        self.waiter: asyncio.Future[Sent] | None = None
+        self.retry_after: str | None = None
         self.parts: list[bytes] = []
         self.status = 0
         self.reusable = False
@@ -67,6 +68,10 @@ class _Connection(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         self.status = self.parser.get_status_code()
 
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"retry-after":
+            self.retry_after = value.decode("latin-1")
+
     def on_body(self, body: bytes) -> None:
         self.parts.append(body)
 
@@ -74,13 +79,14 @@ class _Connection(asyncio.Protocol):
         self.reusable = self.parser.should_keep_alive()
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
-            waiter.set_result((self.status, b"".join(self.parts)))
+            waiter.set_result((self.status, b"".join(self.parts), self.retry_after))
 
     # -- use
-    def request(self, data: bytes) -> asyncio.Future[tuple[int, bytes]]:
+    def request(self, data: bytes) -> asyncio.Future[Sent]:
         assert self.transport is not None
         assert self.waiter is None
         self.parts = []
+        self.retry_after = None
         self.reusable = False
         self.waiter = asyncio.get_running_loop().create_future()
         self.transport.write(data)
@@ -98,7 +104,8 @@ class _Connection(asyncio.Protocol):
 
 
 class Http1Sender(_Sender):
-    """``send(method, url, params, body, headers) -> (status, body)`` over pooled keep-alive sockets."""
+    """``send(method, url, params, body, headers) -> (status, body, retry_after)`` over pooled
+    keep-alive sockets; one attempt (retries are the client's)."""
 
     def __init__(self, base_url: str, pool_size: int) -> None:
         parts = urlsplit(base_url)
@@ -153,7 +160,7 @@ class Http1Sender(_Sender):
         params: dict[str, Any] | None,
         body: bytes | None,
         headers: dict[str, str],
-    ) -> tuple[int, bytes]:
+    ) -> Sent:
         data = self._encode(method, url, params, body, headers)
         async with self._slots:
             connection = None

@@ -18,6 +18,8 @@ Failures are mapped into the gateway's error tree in one place, :func:`map_failu
     upstream outcome                                  gateway error (status)
     ───────────────────────────────────────────────── ──────────────────────────────
     400 / 401 / 402 / 403 + {"message": ...}          UpstreamRejected (400/401/403/401)
+    400 whose message says "not found"                UpstreamRejected (404 not-found)
+    429 (+ Retry-After)                               UpstreamRejected (429, Retry-After passed on)
     500, any other unexpected status                  BadUpstreamResponse (502)
     503                                               UpstreamUnavailable (503)
     504                                               UpstreamTimeout (504)
@@ -27,14 +29,19 @@ Failures are mapped into the gateway's error tree in one place, :func:`map_failu
 
 Idempotent calls (GET in the upstream contract) are retried ``settings.rest_retries`` times with
 jittered exponential backoff on 500/503/504, timeouts, transport errors and malformed bodies; POSTs
-(order placement, cancel) are sent exactly once whatever happens.
+(order placement, cancel) are sent exactly once whatever happens. That is the only retry policy (the
+transports make one attempt each). An answer carrying ``Retry-After`` (429, or a 503 that says when to
+come back) is never retried sooner: it is not retried at all, and the caller gets the upstream's
+``Retry-After``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import importlib
 import logging
+import math
 import random
 import re
 import time
@@ -48,7 +55,8 @@ import httpx
 import msgspec
 import orjson
 
-from gateway.drift import DriftMonitor
+from gateway._decimal import DecimalError
+from gateway.drift import NOT_JSON, DriftMonitor, for_validation
 from gateway.iqfinex.transport import _AiohttpSender, _HttpxSender, _Sender
 from gateway.metrics import Metrics
 from gateway.normalize import NormalizationError, Normalizer, decode_json
@@ -110,19 +118,41 @@ OPERATIONS: dict[str, Operation] = _operations()
 
 
 # ------------------------------------------------------------------------------------ failures
-def _status_failure(status: int, body: bytes) -> UpstreamError:
+def _status_failure(status: int, body: bytes, retry_after: str | None = None) -> UpstreamError:
     message = _error_message(body)
+    wait = _retry_after(retry_after)
+    headers = {"Retry-After": wait} if wait is not None else None
     if status in (400, 401, 402, 403):
         return UpstreamRejected(status, message or f"upstream answered {status}")
+    if status == 429:
+        return UpstreamRejected(
+            429, message or "the upstream is rate limiting (429)", headers={"Retry-After": wait or "1"}
+        )
     failure: UpstreamError
     if status == 503:
-        failure = UpstreamUnavailable("the upstream is unavailable (503)")
+        failure = UpstreamUnavailable("the upstream is unavailable (503)", headers=headers)
     elif status == 504:
         failure = UpstreamTimeout("the upstream timed out (504)")
     else:
         failure = BadUpstreamResponse(f"the upstream failed ({status})")
     failure.upstream_status = status
     return failure
+
+
+def _retry_after(value: str | None) -> str | None:
+    """``Retry-After`` as delta-seconds (an HTTP date is turned into seconds from now); None if unusable."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        return str(int(value))
+    try:
+        when = email.utils.parsedate_to_datetime(value[:64])
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return str(max(0, math.ceil(when.timestamp() - time.time())))
 
 
 def _error_message(body: bytes) -> str | None:
@@ -196,6 +226,7 @@ class IqfinexClient:
         else:
             self._sender = _AiohttpSender(base_url, settings.rest_pool_size)
         self._assets = _Assets()
+        self._currencies = _Assets()
         self._normalizer = Normalizer(LAYOUTS, ENUMS)
 
     async def aclose(self) -> None:
@@ -222,7 +253,7 @@ class IqfinexClient:
             try:
                 return await self._once(op, args, kwargs, api_key)
             except _RETRYABLE as exc:
-                if attempt + 1 >= attempts:
+                if attempt + 1 >= attempts or "Retry-After" in exc.headers:
                     raise
                 delay = random.uniform(0, self._settings.rest_retry_backoff * 2**attempt)
                 log.info("retrying %s after %s (%.3fs)", operation, exc.slug, delay)
@@ -241,14 +272,14 @@ class IqfinexClient:
         with self._count(op.id, started):
             try:
                 async with asyncio.timeout(self._settings.rest_timeout):
-                    status, content = await self._sender.send(
+                    status, content, retry_after = await self._sender.send(
                         request["method"].upper(), request["url"], request.get("params"), body, headers
                     )
             except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as exc:
                 failure = map_failure(exc)
                 kind = "timeout" if isinstance(failure, UpstreamTimeout) else "transport"
                 raise self._failed(op, kind, failure) from exc
-            return self._data(op, status, content)
+            return self._data(op, status, content, retry_after)
 
     @contextmanager
     def _count(self, operation: str, started: float) -> Iterator[None]:
@@ -270,22 +301,21 @@ class IqfinexClient:
         self._metrics.upstream_errors.labels(UPSTREAM, op.id, kind).inc()
         return failure
 
-    def _data(self, op: Operation, status: int, content: bytes) -> Any:
-        try:
-            as_sent = orjson.loads(content)
-        except orjson.JSONDecodeError:
+    def _data(self, op: Operation, status: int, content: bytes, retry_after: str | None = None) -> Any:
+        as_sent = for_validation(content)
+        if as_sent is NOT_JSON:
             if status != 200:
-                raise self._failed(op, str(status), _status_failure(status, content)) from None
+                raise self._failed(op, str(status), _status_failure(status, content, retry_after)) from None
             failure = BadUpstreamResponse("the upstream answered with a malformed JSON body")
             raise self._failed(op, "malformed", failure) from None
         self._drift.check_rest(op.id, op.method, op.path, status, as_sent)
         if status != 200:
-            raise self._failed(op, str(status), _status_failure(status, content))
+            raise self._failed(op, str(status), _status_failure(status, content, retry_after))
         try:
             envelope = decode_json(content)
-        except msgspec.ValidationError as exc:  # e.g. a number too long to render exactly
+        except (msgspec.DecodeError, RecursionError, DecimalError) as exc:  # e.g. a number too long
             raise self._failed(
-                op, "malformed", BadUpstreamResponse(f"unusable upstream value: {exc}")
+                op, "malformed", BadUpstreamResponse(f"unusable upstream value: {str(exc)[:200]}")
             ) from None
         if not isinstance(envelope, dict) or "data" not in envelope:
             failure = BadUpstreamResponse("the upstream answered without a data envelope")
@@ -294,18 +324,26 @@ class IqfinexClient:
 
     async def asset(self, market: str) -> dict[str, Any] | None:
         """The normalized trading pair (``Asset`` layout), cached ``ASSET_TTL`` s; None if unknown."""
-        cache = self._assets
+        return (await self._listed(self._assets, "listAssets", "AssetList", "market")).get(market.upper())
+
+    async def currency(self, name: str) -> dict[str, Any] | None:
+        """The normalized currency (``Currency`` layout), cached ``ASSET_TTL`` s; None if unknown."""
+        return (await self._listed(self._currencies, "listCurrencies", "CurrencyList", "name")).get(
+            name.upper()
+        )
+
+    async def _listed(self, cache: _Assets, operation: str, layout: str, key: str) -> dict[str, Any]:
         if time.monotonic() - cache.loaded_at > ASSET_TTL:
             async with cache.lock:
                 if time.monotonic() - cache.loaded_at > ASSET_TTL:
-                    data = await self.call("listAssets")
+                    data = await self.call(operation)
                     try:
-                        rows = self._normalizer("AssetList", data)["rows"]
-                    except NormalizationError as exc:
+                        rows = self._normalizer(layout, data)["rows"]
+                    except (NormalizationError, DecimalError, TypeError, KeyError) as exc:
                         raise BadUpstreamResponse(f"unnormalizable upstream response: {exc}") from None
-                    cache.rows = {str(row["market"]).upper(): row for row in rows}
+                    cache.rows = {str(row[key]).upper(): row for row in rows}
                     cache.loaded_at = time.monotonic()
-        return cache.rows.get(market.upper())
+        return cache.rows
 
 
 async def open_iqfinex(

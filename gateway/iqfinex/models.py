@@ -14,7 +14,7 @@ Objects allow additional properties: fields the upstream adds are passed on, nev
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
@@ -28,21 +28,24 @@ from gateway.problems import (
     BadUpstreamResponse,
     GatewayError,
     InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
     Unauthorized,
+    UnsupportedMediaType,
     UpstreamRejected,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from gateway.schemas import DECIMAL_INPUT, DRIFT_HEADERS, Decimal, DocModels, problem_responses
+from gateway.schemas import AMOUNT_SCHEMA, DRIFT_HEADERS, Decimal, DocModels, problem_responses
 from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
 from generated.iqfinex_operations import OPERATIONS
 
 __all__ = [
+    "ORDER_REQUEST_SCHEMA",
     "Balance",
     "Candles",
     "MarketTicker",
     "OrderBookBody",
-    "OrderRequest",
     "error_responses",
     "model",
     "route",
@@ -136,28 +139,58 @@ def _order_example() -> dict[str, Any]:
     return example
 
 
-class OrderRequest(BaseModel):
-    """Body of ``POST /v1/orders`` (documentation only: the body is parsed exactly, never via float).
+def _order_request() -> dict[str, Any]:
+    """JSON schema of the ``POST /v1/orders`` body (documentation; :func:`gateway.iqfinex.requests.
+    parse_order` reads the body exactly, never via float).
 
-    Amounts are decimal strings only (a JSON number is refused with 422: money is text). Without
-    ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices → stop_limit.
+    Amounts are decimal strings of the amount grammar only (money is text: a JSON number is refused
+    with 422). The order type and the amounts it takes are one variant each, so every body the schema
+    admits is one the gateway sends: limit takes ``price``, market none, stop_limit ``price`` and
+    ``trigger_price``; without ``type`` the amounts given decide it.
     """
+    base: dict[str, Any] = {
+        "market": {"type": "string", "pattern": MARKET_PATTERN},
+        "side": {"type": "string", "enum": list(dict.fromkeys(ENUMS["Side"].values()))},
+    }
+    help_ = {
+        "volume": "Order size, > 0, a decimal string.",
+        "price": "Limit price, > 0, a decimal string.",
+        "trigger_price": "Activation price, > 0, a decimal string.",
+    }
+    takes = {"limit": ["price"], "market": [], "stop_limit": ["price", "trigger_price"]}
+    variants = []
+    for kind, amounts in takes.items():
+        fields = ["volume", *amounts]
+        props = {
+            **base,
+            "type": {"type": "string", "enum": [kind]},
+            **{name: {**AMOUNT_SCHEMA, "description": help_[name]} for name in fields},
+        }
+        variants.append(
+            {
+                "type": "object",
+                "properties": props,
+                "required": ["market", "side", *fields],
+                "additionalProperties": False,
+            }
+        )
+    return {
+        "title": "OrderRequest",
+        "type": "object",
+        "description": "An order: `type` limit (with `price`), market (no price) or stop_limit (`price` and "
+        "`trigger_price`); without `type` the amounts decide it. Amounts are decimal strings only.",
+        "anyOf": variants,
+        "examples": [_order_example()],
+    }
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_order_example()]})
-    market: str = PydanticField(pattern=MARKET_PATTERN)
-    side: Literal[tuple(dict.fromkeys(ENUMS["Side"].values()))]  # type: ignore[valid-type]
-    type: Literal[tuple(dict.fromkeys(ENUMS["OrderType"].values()))] | None = None  # type: ignore[valid-type]
-    volume: str = PydanticField(pattern=DECIMAL_INPUT, description="Order size, > 0, a decimal string.")
-    price: str | None = PydanticField(
-        None, pattern=DECIMAL_INPUT, description="Limit price, > 0, a decimal string."
-    )
-    trigger_price: str | None = PydanticField(
-        None, pattern=DECIMAL_INPUT, description="Activation price, > 0, a decimal string."
-    )
+
+ORDER_REQUEST_SCHEMA = _order_request()
 
 
 # The documented body's fields are the spec's CreateOrderRequest slots plus the gateway's own `type`.
-if set(OrderRequest.model_fields) != {f.name for f in LAYOUTS["CreateOrderRequest"].fields} | {"type"}:
+if {name for v in ORDER_REQUEST_SCHEMA["anyOf"] for name in v["properties"]} != {
+    f.name for f in LAYOUTS["CreateOrderRequest"].fields
+} | {"type"}:
     raise RuntimeError("OrderRequest differs from the spec's CreateOrderRequest")  # pragma: no cover
 
 
@@ -165,7 +198,12 @@ _ERRORS: dict[int, str] = {
     400: "The upstream rejected the request (its 400; `detail` is the upstream message).",
     401: "No or unknown credentials, or the upstream did not accept or no longer accepts the API key.",
     403: "The upstream API key lacks the permission for this action (the upstream's 402).",
+    404: "Not found: an unknown market, currency or order.",
+    409: "Conflict: the order is no longer active (already filled or cancelled).",
+    413: "The request body is larger than the gateway's limit (1 MiB by default).",
+    415: "The request body is not `application/json`.",
     422: "Invalid request: `detail` and `errors` name the parameter.",
+    429: "The upstream is rate limiting: try again after `Retry-After` seconds.",
     502: "Bad upstream response: an upstream 500, or a body that is not JSON or cannot be normalized.",
     503: "Upstream unavailable: its 503, or it cannot be reached.",
     504: "Upstream timeout: its 504, or no answer within the per-call timeout.",
@@ -174,6 +212,11 @@ _EXAMPLES: dict[int, GatewayError] = {
     400: UpstreamRejected(400, "Unknown asset XXXYYY"),
     401: Unauthorized("send the Iqfinex API key in the Authorization header (or a gateway bearer token)"),
     403: UpstreamRejected(402, "Action is forbidden for API key"),
+    404: NotFound("unknown market 'XXXYYY'"),
+    409: UpstreamRejected(400, "Order 304962 is not active"),
+    413: PayloadTooLarge("body: larger than 1048576 bytes"),
+    415: UnsupportedMediaType("header content-type: send the body as application/json"),
+    429: UpstreamRejected(429, "Too many requests", headers={"Retry-After": "1"}),
     422: InvalidRequest(
         "query limit: Input should be less than or equal to 100",
         errors=[{"location": "query limit", "message": "Input should be less than or equal to 100"}],
@@ -184,9 +227,12 @@ _EXAMPLES: dict[int, GatewayError] = {
 }
 
 
-def error_responses(private: bool) -> dict[int | str, dict[str, Any]]:
-    """The documented problem responses of a route (401/403 only where credentials are involved)."""
-    statuses = [400, *([401, 403] if private else []), 422, 502, 503, 504]
+def error_responses(private: bool, body: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The documented problem responses of a route (401/403 only where credentials are involved,
+    413/415 only where there is a request body)."""
+    statuses = [400, *([401, 403] if private else []), 404, *([409] if private else [])]
+    statuses += [*([413, 415] if body else []), 422, 429]
+    statuses += [502, 503, 504]
     return problem_responses({status: _ERRORS[status] for status in statuses}, _EXAMPLES)
 
 
@@ -211,6 +257,7 @@ def route(
     private: bool,
     example: Any = None,
     openapi_extra: dict[str, Any] | None = None,
+    links: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments of a REST route: stable operationId, 200 documented from ``body`` (encoded by
     the route itself, never re-validated), every problem response.
@@ -226,8 +273,10 @@ def route(
         ok["headers"] = {**SHARED_HEADERS, **DRIFT_HEADERS}
     if example is not None:
         ok["content"] = {"application/json": {"example": example}}
+    if links:
+        ok["links"] = links
     responses: dict[int | str, dict[str, Any]] = {200: ok}
-    responses.update(error_responses(private))
+    responses.update(error_responses(private, "requestBody" in extra))
     return {
         "operation_id": operation_id,
         "summary": summary,

@@ -20,16 +20,11 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Annotated, Any
 
-import msgspec
 from fastapi import Path, Query
 from pydantic import AfterValidator
 
-from gateway._decimal import (
-    DecimalError,
-    DecimalRangeError,
-    canonical_decimal,
-    parse_decimal,
-)
+from gateway._decimal import AMOUNT_PATTERN, DecimalError, canonical_decimal, parse_amount
+from gateway._json import decode_request
 from gateway.problems import InvalidRequest
 from generated.iqfinex_layouts import ENUMS, LAYOUTS
 from generated.iqfinex_operations import PARAMETERS as _PARAMETERS
@@ -70,7 +65,6 @@ _REQUEST = {f.name: f for f in LAYOUTS["CreateOrderRequest"].fields}
 _TYPE_FIELD = "type"  # the gateway's own request field; the upstream infers the type from the fields
 MARKET_PATTERN: str = PARAMETERS["AssetPath"]["schema"]["pattern"]
 _MARKET_PATTERN = MARKET_PATTERN
-_request_decoder = msgspec.json.Decoder(float_hook=Decimal)
 
 
 def _amount(name: str, value: Any) -> Decimal:
@@ -80,16 +74,13 @@ def _amount(name: str, value: Any) -> Decimal:
             errors=[_error(name, "not a decimal string")],
         )
     try:
-        amount = parse_decimal(value)  # any notation ("1e-3" too); bounded; never formatted here
-    except DecimalRangeError:
-        raise InvalidRequest(f"body {name}: out of range", errors=[_error(name, "out of range")]) from None
+        return parse_amount(value)  # the one amount grammar: positive, ASCII, bounded
     except DecimalError:
+        shown = value if isinstance(value, str | int | Decimal) else type(value).__name__
         raise InvalidRequest(
-            f"body {name}: {value!r} is not a decimal number", errors=[_error(name, "not a decimal")]
+            f"body {name}: {str(shown)[:40]!r} is not a positive decimal matching {AMOUNT_PATTERN}",
+            errors=[_error(name, "not a positive decimal")],
         ) from None
-    if amount <= 0:
-        raise InvalidRequest(f"body {name}: must be greater than 0", errors=[_error(name, "not > 0")])
-    return amount
 
 
 def _error(name: str, message: str) -> dict[str, str]:
@@ -101,16 +92,13 @@ def _places(amount: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def parse_order(raw: bytes) -> tuple[str, str, dict[str, Decimal]]:
+def parse_order(raw: bytes | Any) -> tuple[str, str, dict[str, Decimal]]:
     """Validate a ``POST /v1/orders`` body: ``(market, side, {volume, price?, trigger_price?})``.
 
     Amounts are decimal strings only (a JSON number is a 422: money is text); the
     order ``type`` must agree with the amounts given (limit: price; market: none; stop_limit: both).
     """
-    try:
-        body = _request_decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise InvalidRequest(f"body: not valid JSON ({exc})", errors=[_error("", "invalid JSON")]) from None
+    body = decode_request(raw) if isinstance(raw, bytes) else raw  # bytes: tests and benchmarks
     if not isinstance(body, dict):
         raise InvalidRequest("body: must be a JSON object", errors=[_error("", "not an object")])
     known = {*_REQUEST, _TYPE_FIELD}
@@ -131,18 +119,23 @@ def parse_order(raw: bytes) -> tuple[str, str, dict[str, Decimal]]:
             f"body market: must match {_MARKET_PATTERN}", errors=[_error("market", "invalid market")]
         )
     side = body["side"]
-    if side not in _SIDES:
+    if not isinstance(side, str) or side not in _SIDES:
         raise InvalidRequest(
             f"body side: must be one of {', '.join(_SIDES)}", errors=[_error("side", "invalid side")]
         )
     amounts = {
         f.name: _amount(f.name, body[f.name])
         for f in _REQUEST.values()
-        if f.kind == "decimal" and body.get(f.name) is not None
+        if f.kind == "decimal" and f.name in body
     }
     given = {name for name in amounts if name != "volume"}
     expected = {"limit": {"price"}, "market": set(), "stop_limit": {"price", "trigger_price"}}
     kind = body.get(_TYPE_FIELD)
+    if _TYPE_FIELD in body and not isinstance(kind, str):
+        raise InvalidRequest(
+            f"body type: must be one of {', '.join(sorted(set(ORDER_TYPES.values())))}",
+            errors=[_error(_TYPE_FIELD, "invalid type")],
+        )
     if kind is None:
         kind = next((k for k, needs in expected.items() if needs == given), None)
         if kind is None:

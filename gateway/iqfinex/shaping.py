@@ -14,17 +14,16 @@ upstream contract's parameter components; no field is named by position or repea
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import orjson
 from fastapi.responses import Response
 
 from gateway._decimal import (
     DecimalError,
 )
+from gateway._json import encode
 from gateway.normalize import DriftLog, NormalizationError, Normalizer, current_drift, decode_json, drift_at
 from gateway.problems import BadUpstreamResponse
 from generated.iqfinex_layouts import ENUMS, LAYOUTS, RESPONSES
@@ -47,15 +46,8 @@ NORMALIZER = Normalizer(LAYOUTS, ENUMS)
 
 
 # ------------------------------------------------------------------------------------ responses
-def encode(body: Any) -> bytes:
-    """The JSON bytes of a normalized body (``orjson``; integers beyond 64 bits written exactly)."""
-    try:
-        return orjson.dumps(body)
-    except TypeError:  # an integer beyond 64 bits: the standard encoder writes any integer exactly
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def json_response(body: Any, status: int = 200) -> Response:
+    """A JSON response written by the gateway's one encoder (integers of any size, exactly)."""
     return Response(encode(body), status_code=status, media_type="application/json")
 
 

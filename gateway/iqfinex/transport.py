@@ -42,11 +42,17 @@ import httpx
 
 from gateway._types import Query
 
-__all__ = []
+__all__ = ["Sent"]
+
+
+Sent = tuple[int, bytes, str | None]
+"""What a sender returns: status, body and the ``Retry-After`` header (None when absent)."""
 
 
 class _Sender:
-    """Sends one request and returns ``(status, body)``; transport failures raise as they are."""
+    """Sends one request and returns ``(status, body, retry_after)``; transport failures raise as they
+    are. Exactly one attempt: retries are the client's (``REST_RETRIES``, jittered), never the
+    transport's."""
 
     async def send(
         self,
@@ -55,7 +61,7 @@ class _Sender:
         params: dict[str, Any] | None,
         body: bytes | None,
         headers: dict[str, str],
-    ) -> tuple[int, bytes]:
+    ) -> Sent:
         raise NotImplementedError
 
     async def aclose(self) -> None:
@@ -70,16 +76,20 @@ class _AiohttpSender(_Sender):
 
     async def send(
         self, method: str, url: str, params: Query, body: bytes | None, headers: dict[str, str]
-    ) -> tuple[int, bytes]:
+    ) -> Sent:
         if self._session is None:
             # No cookie jar: the session is shared by every caller, so no cookie may cross callers.
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size), cookie_jar=aiohttp.DummyCookieJar()
             )
+            # aiohttp resends an idempotent request once by itself when a kept-alive connection drops
+            # (RFC 9112 §9.3.1), on top of REST_RETRIES and without jitter. It has no public switch;
+            # this is the attribute its own test client (aiohttp.test_utils.TestClient) turns off.
+            self._session._retry_connection = False
         query = {k: str(v) for k, v in params.items()} if params else None
         request = self._session.request(method, self._base + url, params=query, data=body, headers=headers)
         async with request as response:
-            return response.status, await response.read()
+            return response.status, await response.read(), response.headers.get("Retry-After")
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -100,9 +110,9 @@ class _HttpxSender(_Sender):
         params: dict[str, Any] | None,
         body: bytes | None,
         headers: dict[str, str],
-    ) -> tuple[int, bytes]:
+    ) -> Sent:
         response = await self._client.request(method, url, params=params, content=body, headers=headers)
-        return response.status_code, response.content
+        return response.status_code, response.content, response.headers.get("Retry-After")
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -15,11 +15,11 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Header, Query, WebSocket
 from fastapi.responses import StreamingResponse
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from gateway._json import encode
 from gateway.deps import Jwt, State
 from gateway.finex.client import BalanceSource
 from gateway.finex.event_models import sse_event_schema
@@ -206,7 +206,7 @@ async def events_ws(websocket: WebSocket) -> None:
     except GatewayError as exc:
         problem = exc.problem("/v1/events/ws")
         with contextlib.suppress(Exception):
-            await websocket.send_text(orjson.dumps({"event": "error", "data": problem}).decode())
+            await websocket.send_text(encode({"event": "error", "data": problem}).decode())
         await _close(websocket, 1008 if isinstance(exc, UpstreamRejected) else 1011, exc.detail[:120])
 
 

@@ -14,8 +14,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
+from starlette.convertors import Convertor, register_url_convertor
 
 from gateway._decimal import canonical_decimal
+from gateway._json import read_body
 from gateway.deps import IdempotencyKey, Jwt, State
 from gateway.finex import requests as req
 from gateway.finex.models import (
@@ -40,6 +42,23 @@ from generated.finex_protocol import CONSTS
 __all__ = ["router"]
 
 router = APIRouter(tags=["finex"])
+
+
+class _UuidSegment(Convertor[str]):
+    """A path segment that is a UUID (kept as text). Without it ``/v1/finex/orders/{uuid}`` would also
+    match ``/v1/finex/orders/bulk``, so ``Allow`` there would name DELETE; a segment that is no UUID is
+    now simply no order (404)."""
+
+    regex = UUID_PATTERN.removeprefix("^").removesuffix("$")
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("finex_uuid", _UuidSegment())
 
 _INT_MAX = 2**31 - 1  # the gateway's bound on page/limit (the spec sets only the minimum)
 
@@ -98,17 +117,27 @@ _TARGET_BODY = {
     "required": [item.name for item in LAYOUTS["CancelTarget"].fields],
     "additionalProperties": False,
 }
+_CONFIG_TEXT = {"type": "string", "maxLength": req.CONFIG_TEXT_MAX, "pattern": req.CONFIG_TEXT_PATTERN}
+
+
+def _config_name(description: str = "") -> Any:
+    return Path(
+        min_length=1, max_length=req.CONFIG_NAME_MAX, pattern=req.CONFIG_NAME_PATTERN, description=description
+    )
+
+
 _CONFIG_BODY = {
     "title": "FinexConfigValue",
     "type": "object",
     "properties": {
         "value": {
-            "description": "A string, boolean, number or list of strings.",
+            "description": "A string, boolean, number or list of strings (no control or formatting "
+            "characters in strings).",
             "anyOf": [
-                {"type": "string"},
+                _CONFIG_TEXT,
                 {"type": "boolean"},
-                {"type": "number"},
-                {"type": "array", "items": {"type": "string"}},
+                {"type": "number", "minimum": -req.CONFIG_NUMBER_MAX, "maximum": req.CONFIG_NUMBER_MAX},
+                {"type": "array", "items": _CONFIG_TEXT, "maxItems": req.CONFIG_LIST_MAX},
             ],
         },
         "scope": {"type": "string", "enum": list(req.CONFIG_SCOPES)},
@@ -129,6 +158,19 @@ _BULK_OUTCOME = {
     "required": ["index", "uuid", "ok", "error"],
 }
 _BULK_FAILED = "the upstream did not create this order (it reports no reason)"
+
+
+def _linked(responses: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    """The created order's follow-ups as OpenAPI links (stateful tests walk them)."""
+    uuid = {"uuid": "$response.body#/uuid"}
+    responses[200]["links"] = {
+        "cancel": {
+            "operationId": "finexCancelOrder",
+            "parameters": {**uuid, "market": "$request.body#/market"},
+        },
+        "trades": {"operationId": "finexListOrderTrades", "parameters": uuid},
+    }
+    return responses
 
 
 def _no_content() -> Response:
@@ -218,7 +260,7 @@ async def list_orders_by_uuids(
 
 
 @router.get(
-    "/v1/finex/orders/{uuid}/trades",
+    "/v1/finex/orders/{uuid:finex_uuid}/trades",
     operation_id="finexListOrderTrades",
     summary="List the trades of an order (list_order_trades)",
     response_model=None,
@@ -236,11 +278,11 @@ async def list_order_trades(state: State, jwt: Jwt, uuid: Uuid) -> Response:
     operation_id="finexCreateOrder",
     summary="Create an order (create_order; sent once, never retried)",
     response_model=None,
-    responses=finex_responses(Created, {"uuid": "4fec493d-c2a2-11ea-b670-1831bf9834b0"}),
+    responses=_linked(finex_responses(Created, {"uuid": "4fec493d-c2a2-11ea-b670-1831bf9834b0"})),
     openapi_extra=_body(_ORDER_BODY),
 )
 async def create_order(state: State, jwt: Jwt, key: IdempotencyKey, request: Request) -> Response:
-    raw = await request.body()
+    raw = await read_body(request)
     body = req.decode_body(raw)
     args = req.order_args(body)
     context = {"orders": [_order_context(body)]}
@@ -268,7 +310,7 @@ async def create_order(state: State, jwt: Jwt, key: IdempotencyKey, request: Req
     ),
 )
 async def create_bulk(state: State, jwt: Jwt, key: IdempotencyKey, request: Request) -> Response:
-    raw = await request.body()
+    raw = await read_body(request)
     body = req.decode_body(raw)
     orders = req.orders_args(body)
     context = {"orders": [_order_context(order) for order in body]}
@@ -305,7 +347,7 @@ def _failed_outcome() -> str:
 
 
 @router.delete(
-    "/v1/finex/orders/{uuid}",
+    "/v1/finex/orders/{uuid:finex_uuid}",
     operation_id="finexCancelOrder",
     summary="Cancel an order (cancel_order)",
     status_code=204,
@@ -339,7 +381,7 @@ async def cancel_order(
     ),
 )
 async def cancel_orders(state: State, jwt: Jwt, key: IdempotencyKey, request: Request) -> Response:
-    raw = await request.body()
+    raw = await read_body(request)
     body = req.decode_body(raw)
     args = req.cancel_args(body)
     context = {"uuids": [target["uuid"] for target in body]}
@@ -418,12 +460,12 @@ async def _transfers(
 async def set_config_value(
     state: State,
     jwt: Jwt,
-    component: Annotated[str, Path(max_length=128, description="Component name, e.g. `finex`.")],
-    key: Annotated[str, Path(max_length=128)],
+    component: Annotated[str, _config_name("Component name, e.g. `finex`.")],
+    key: Annotated[str, _config_name()],
     idempotency_key: IdempotencyKey,
     request: Request,
 ) -> Response:
-    raw = await request.body()
+    raw = await read_body(request)
     args = req.config_args(component, key, req.decode_body(raw))
     return await _once(state, jwt, idempotency_key, request, raw, "set_config_value", args, "repeatable")
 

@@ -31,19 +31,52 @@ from gateway.iqfinex.requests import (
 )
 from gateway.middleware import drift_headers
 from gateway.normalize import collect_drift
+from gateway.problems import NotFound, UpstreamError
 from gateway.schemas import list_of
+from gateway.state import GatewayState
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["markets"])
 
 # Market and currency names are upper case in every body, whatever case the caller sent.
-Market = Annotated[
+MarketName = Annotated[
     str,
     spec_path("AssetPath", description="Market (trading pair), for example `BTCUSDT` (any case)."),
     AfterValidator(str.upper),
 ]
-Currency = Annotated[str, spec_path("CurrencyName"), AfterValidator(str.upper)]
+CurrencyName = Annotated[str, spec_path("CurrencyName"), AfterValidator(str.upper)]
+
+
+async def _known_market(state: GatewayState, market: str) -> str:
+    """The path's market, 404 when the cached market list lacks it (the upstream decides when the
+    list cannot be fetched)."""
+    try:
+        known = await state.rest.asset(market)
+    except UpstreamError:
+        return market
+    if known is None:
+        raise NotFound(f"path market: unknown market {market!r}", errors=[_where("market")])
+    return market
+
+
+async def _known_currency(state: GatewayState, currency: str) -> str:
+    """The path's currency, 404 when the cached currency list lacks it."""
+    try:
+        known = await state.rest.currency(currency)
+    except UpstreamError:
+        return currency
+    if known is None:
+        raise NotFound(f"path currency: unknown currency {currency!r}", errors=[_where("currency")])
+    return currency
+
+
+def _where(name: str) -> dict[str, str]:
+    return {"location": f"path {name}", "message": f"unknown {name}"}
+
+
+Market = MarketName
+Currency = CurrencyName
 
 
 async def _shared(
@@ -89,6 +122,7 @@ async def list_currencies(state: State) -> Response:
     **route("getCurrency", "Get one currency", model("Currency"), False, shaping.example("getCurrency")),
 )
 async def get_currency(state: State, currency: Currency) -> Response:
+    await _known_currency(state, currency)
     return await _shared(state, "getCurrency", "getCurrency", currency, _normalized("getCurrency"), currency)
 
 
@@ -111,6 +145,7 @@ async def list_markets(state: State) -> Response:
     **route("getMarket", "Get one market (trading pair)", model("Asset"), False, shaping.example("getAsset")),
 )
 async def get_market(state: State, market: Market) -> Response:
+    await _known_market(state, market)
     return await _shared(state, "getMarket", "getAsset", market, _normalized("getAsset"), market)
 
 
@@ -139,6 +174,7 @@ async def list_tickers(state: State) -> Response:
     ),
 )
 async def get_ticker(state: State, market: Market) -> Response:
+    await _known_market(state, market)
     return await _shared(
         state, "getTicker", "getTicker", market,
         lambda data: {"market": market, **shaping.normalize("getTicker", data)}, market,
@@ -156,6 +192,7 @@ async def get_ticker(state: State, market: Market) -> Response:
     ),
 )
 async def get_order_book(state: State, market: Market, rounding: Rounding = DEFAULT["Rounding"]) -> Response:
+    await _known_market(state, market)
     return await _shared(
         state, "getOrderBook", "getOrderBook", (market, rounding),
         lambda data: shaping.order_book(data, market, rounding), market, rounding,
@@ -179,6 +216,7 @@ async def list_public_trades(
     offset: Offset = DEFAULT["Offset"],
     sort: Sort = DEFAULT["Sort"],
 ) -> Response:
+    await _known_market(state, market)
     return await _shared(
         state, "listPublicTrades", "listPublicTrades", (market, limit, offset, sort),
         _normalized("listPublicTrades"), market, limit=limit, offset=offset, sort=sort,
@@ -202,6 +240,7 @@ async def list_candles(
     limit: CandlesLimit = DEFAULT["CandlesLimit"],
     offset: Offset = DEFAULT["Offset"],
 ) -> Response:
+    await _known_market(state, market)
     return await _shared(
         state, "listCandles", "listCandles", (market, frame, limit, offset),
         lambda data: shaping.candles(data, market, frame), market, frame, limit=limit, offset=offset,

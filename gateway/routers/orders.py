@@ -14,13 +14,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from gateway._decimal import canonical_decimal
+from gateway._json import read_body
 from gateway.deps import ApiKey, IdempotencyKey, State
 from gateway.idempotency import fingerprint, scope_of
 from gateway.iqfinex import outcomes, requests, shaping
-from gateway.iqfinex.models import OrderRequest, model, route
+from gateway.iqfinex.models import ORDER_REQUEST_SCHEMA, model, route
 from gateway.iqfinex.requests import DEFAULT, Limit, Offset, Sort, spec_path
 from gateway.iqfinex.shaping import json_response
-from gateway.problems import InvalidRequest, UpstreamError
+from gateway.problems import NotFound, UpstreamError
 from generated.iqfinex_client.models.create_order_request import CreateOrderRequest
 
 __all__ = ["router"]
@@ -32,18 +33,26 @@ OrderId = Annotated[int, spec_path("OrderId", le=2**63 - 1)]
 _ORDER_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": OrderRequest.model_json_schema()}},
+        "content": {"application/json": {"schema": ORDER_REQUEST_SCHEMA}},
     }
+}
+
+
+_ORDER_ID = {"id": "$response.body#/id"}
+_ORDER_LINKS = {
+    "get": {"operationId": "getOrder", "parameters": _ORDER_ID},
+    "trades": {"operationId": "listOrderTrades", "parameters": _ORDER_ID},
+    "cancel": {"operationId": "cancelOrder", "parameters": _ORDER_ID},
 }
 
 
 @router.post(
     "/v1/orders",
     **route("createOrder", "Place an order (sent upstream once, never retried)", model("Order"), True,
-            shaping.example("createOrder"), _ORDER_BODY),
+            shaping.example("createOrder"), _ORDER_BODY, _ORDER_LINKS),
 )  # fmt: skip
 async def create_order(state: State, api_key: ApiKey, key: IdempotencyKey, request: Request) -> Response:
-    raw = await request.body()
+    raw = await read_body(request)
     market, side, amounts = requests.parse_order(raw)
     asset = await _market(state, market)
     requests.check_precision(amounts, asset.get("accuracy") if asset else None)
@@ -75,7 +84,7 @@ async def _market(state: State, market: str) -> dict[str, Any] | None:
     except UpstreamError:  # market info only sharpens validation; placement does not depend on it
         return None
     if asset is None:
-        raise InvalidRequest(
+        raise NotFound(
             f"body market: unknown market {market!r}",
             errors=[{"location": "body market", "message": "unknown market"}],
         )

@@ -140,7 +140,7 @@ async def test_every_event_kind_over_websocket_and_sse(beating_sandbox: Embedded
                 uuids["limit"] = (await http.post("/v1/finex/orders", json=ORDER)).json()["uuid"]
                 cancel = await http.delete(f"/v1/finex/orders/{uuids['limit']}", params={"market": "btcusdt"})
                 assert cancel.status_code == 204
-                market = {**ORDER, "type": "market", "price": None}
+                market = {k: v for k, v in {**ORDER, "type": "market"}.items() if k != "price"}
                 uuids["market"] = (await http.post("/v1/finex/orders", json=market)).json()["uuid"]
                 post_only = {**ORDER, "type": "post_only", "price": "900000"}  # would take: rejected
                 uuids["post_only"] = (await http.post("/v1/finex/orders", json=post_only)).json()["uuid"]

@@ -220,14 +220,14 @@ async def test_too_many_calls_in_flight_fail_fast(fake: FakeFinex) -> None:
 
 async def test_error_reply_raises_upstream_rejected_with_the_description(fake: FakeFinex) -> None:
     async def reject(fake: FakeFinex, ws: ServerConnection, frame: list[Any]) -> None:
-        await ws.send(msgspec.json.encode([2, frame[1], "error", ["unknown market xyz"]]).decode())
+        await ws.send(msgspec.json.encode([2, frame[1], "error", ["insufficient balance"]]).decode())
 
     fake.responder = reject
     async with FinexConnection(fake.url) as conn:
         with pytest.raises(UpstreamRejected) as info:
             await conn.call("create_order", ["xyz", "l", "buy", "1", "1"])
         assert info.value.status == 400
-        assert info.value.detail == "unknown market xyz"
+        assert info.value.detail == "insufficient balance"
         assert conn.in_flight == 0
 
 
@@ -446,7 +446,7 @@ async def test_end_to_end_against_the_embedded_sandbox() -> None:
 
             with pytest.raises(UpstreamRejected) as info:
                 await conn.call("create_order", ["nosuchmarket", "l", "buy", "1", "1"])
-            assert info.value.status == 400
+            assert info.value.status == 404  # the upstream's "unknown market" answer
 
             sb.set_faults(ws_drop_rate=1.0, ws_drop_methods=["get_config"])
             with pytest.raises(UpstreamTimeout):

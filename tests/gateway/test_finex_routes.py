@@ -15,6 +15,8 @@ import pytest
 from gateway.schemas import CANONICAL_DECIMAL
 from sandbox import EmbeddedSandbox
 
+JSON = {"content-type": "application/json"}
+
 pytestmark = [pytest.mark.timeout(60), pytest.mark.usefixtures("clean_sandbox")]
 
 MakeClient = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
@@ -36,7 +38,8 @@ def canonical(value: Any) -> bool:
 
 
 async def create(client: httpx.AsyncClient, **changes: Any) -> str:
-    response = await client.post("/v1/finex/orders", json={**LIMIT_BUY, **changes})
+    body = {k: v for k, v in {**LIMIT_BUY, **changes}.items() if v is not None}  # None: leave it out
+    response = await client.post("/v1/finex/orders", json=body)
     assert response.status_code == 200, response.text
     uuid: str = response.json()["uuid"]
     return uuid
@@ -80,9 +83,9 @@ async def test_orders_lifecycle(client: httpx.AsyncClient) -> None:
     again = await client.get("/v1/finex/orders/by-uuid", params={"uuid": uuid})
     assert again.json()[0]["state"] == "cancelled"
     assert (await client.get("/v1/finex/orders", params={"state": "cancelled"})).json()[0]["uuid"] == uuid
-    # Cancelling twice: the upstream's error reply becomes a 400 problem with its description.
-    body = problem(await client.delete(f"/v1/finex/orders/{uuid}", params={"market": "btcusdt"}), 400)
-    assert body["type"] == "/problems/upstream-bad-request"
+    # Cancelling twice: the upstream's "not active" error reply becomes a 409 problem with its description.
+    body = problem(await client.delete(f"/v1/finex/orders/{uuid}", params={"market": "btcusdt"}), 409)
+    assert body["type"] == "/problems/conflict"
     assert "not active" in body["detail"]
 
 
@@ -173,18 +176,18 @@ async def test_invalid_parameters(client: httpx.AsyncClient) -> None:
     problem(await client.get("/v1/finex/orders", params={"state": "wait"}), 422)  # upstream word, not ours
     problem(await client.get("/v1/finex/orders", params={"limit": -1}), 422)
     problem(await client.get("/v1/finex/orders/by-uuid"), 422)
-    problem(await client.get("/v1/finex/orders/not-a-uuid/trades"), 422)
+    problem(await client.get("/v1/finex/orders/not-a-uuid/trades"), 404)  # no UUID, so no such order
     problem(await client.delete("/v1/finex/orders/6dcc2c8e-c295-11ea-b7ad-1831bf9834b0"), 422)  # no market
     problem(await client.post("/v1/finex/orders/bulk", json=[]), 422)
     problem(await client.post("/v1/finex/orders/cancel", json=[{"market": "btcusdt"}]), 422)
     problem(await client.put("/v1/finex/config/finex/k", json={"value": {"a": 1}, "scope": "public"}), 422)
     problem(await client.put("/v1/finex/config/finex/k", json={"value": 1, "scope": "everyone"}), 422)
-    problem(await client.post("/v1/finex/orders", content=b"{not json"), 422)
+    problem(await client.post("/v1/finex/orders", content=b"{not json", headers=JSON), 422)
 
 
-async def test_unknown_order_trades_is_upstream_error(client: httpx.AsyncClient) -> None:
-    body = problem(await client.get("/v1/finex/orders/6dcc2c8e-c295-11ea-b7ad-1831bf9834b0/trades"), 400)
-    assert body["detail"] == "order not found"
+async def test_unknown_order_trades_is_404(client: httpx.AsyncClient) -> None:
+    body = problem(await client.get("/v1/finex/orders/6dcc2c8e-c295-11ea-b7ad-1831bf9834b0/trades"), 404)
+    assert body["detail"] == "order not found"  # the upstream's "not found" answer, matched in one table
 
 
 async def test_rest_and_finex_orders_share_the_vocabulary(client: httpx.AsyncClient) -> None:

@@ -27,4 +27,4 @@ async def test_the_generated_client_reads_the_gateway(sandbox: EmbeddedSandbox) 
         assert ticker.market == "BTCUSDT"
         problem = await get_ticker.asyncio(market="NOPE00", client=client)
         assert isinstance(problem, Problem)
-        assert problem.status == 400
+        assert problem.status == 404  # unknown market, from the gateway's cached market list

@@ -41,7 +41,9 @@ async def recorded_client(sandbox: EmbeddedSandbox) -> AsyncIterator[httpx.Async
     by_path: dict[str, Recorded] = {}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        recorded = by_path[request.url.path]
+        recorded = by_path.get(request.url.path)
+        if recorded is None:  # e.g. the market list the gateway checks path markets against
+            return httpx.Response(503, content=b'{"status": 503, "message": "not recorded"}')
         return httpx.Response(
             recorded.status, content=recorded.body.encode(), headers={"content-type": "application/json"}
         )

@@ -167,7 +167,7 @@ async def test_problem_bodies_and_metrics_never_carry_secrets(sandbox: EmbeddedS
 
         async def echo(*args: Any, **kwargs: Any) -> tuple[int, bytes]:  # an upstream that echoes keys
             message = f"bad key {creds.api_key} (token {TOKEN}, caller {caller_key})"
-            return 400, ('{"status":400,"message":"' + message + '"}').encode()
+            return 400, ('{"status":400,"message":"' + message + '"}').encode(), None  # no Retry-After
 
         rest._sender.send = echo
         answer = await client.get("/v1/account", headers={"Authorization": f"Bearer {TOKEN}"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.__main__ import server_config
+from gateway.server import server_config
 from gateway.settings import Settings
 
 
@@ -14,7 +14,7 @@ def _settings() -> Settings:
 
 def test_access_log_is_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACCESS_LOG", raising=False)
-    assert server_config(None, _settings(), "127.0.0.1", 0).access_log is False
+    assert server_config(None, "127.0.0.1", 0, _settings()).access_log is False
 
 
 @pytest.mark.parametrize(("value", "expected"), [("true", True), ("1", True), ("false", False)])
@@ -22,4 +22,4 @@ def test_access_log_setting_turns_on_uvicorns_access_log(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
 ) -> None:
     monkeypatch.setenv("ACCESS_LOG", value)
-    assert server_config(None, _settings(), "127.0.0.1", 0).access_log is expected
+    assert server_config(None, "127.0.0.1", 0, _settings()).access_log is expected

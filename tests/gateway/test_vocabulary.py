@@ -115,5 +115,8 @@ def test_order_requests_name_the_size_volume(document: dict[str, Any]) -> None:
     for body in bodies:
         if "$ref" in body:
             body = document["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
-        assert {"market", "side", "volume", "price"} <= set(body["properties"])
-        assert "amount" not in body["properties"]
+        variants = body.get("anyOf", [body])  # one variant per order type (which prices it takes)
+        names = {name for variant in variants for name in variant["properties"]}
+        assert {"market", "side", "volume", "price"} <= names
+        assert "amount" not in names
+        assert all("volume" in variant["required"] for variant in variants)

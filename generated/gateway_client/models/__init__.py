@@ -12,6 +12,15 @@ from .book_level import BookLevel
 from .candle import Candle
 from .candles import Candles
 from .config import Config
+from .create_order_body_type_0 import CreateOrderBodyType0
+from .create_order_body_type_0_side import CreateOrderBodyType0Side
+from .create_order_body_type_0_type import CreateOrderBodyType0Type
+from .create_order_body_type_1 import CreateOrderBodyType1
+from .create_order_body_type_1_side import CreateOrderBodyType1Side
+from .create_order_body_type_1_type import CreateOrderBodyType1Type
+from .create_order_body_type_2 import CreateOrderBodyType2
+from .create_order_body_type_2_side import CreateOrderBodyType2Side
+from .create_order_body_type_2_type import CreateOrderBodyType2Type
 from .currency import Currency
 from .currency_list import CurrencyList
 from .event_balance import EventBalance
@@ -28,15 +37,27 @@ from .finex_cancel_target import FinexCancelTarget
 from .finex_config import FinexConfig
 from .finex_config_value import FinexConfigValue
 from .finex_config_value_scope import FinexConfigValueScope
-from .finex_create_bulk_body_item import FinexCreateBulkBodyItem
-from .finex_create_bulk_body_item_side import FinexCreateBulkBodyItemSide
-from .finex_create_bulk_body_item_type import FinexCreateBulkBodyItemType
+from .finex_create_bulk_body_item_type_0 import FinexCreateBulkBodyItemType0
+from .finex_create_bulk_body_item_type_0_side import FinexCreateBulkBodyItemType0Side
+from .finex_create_bulk_body_item_type_0_type import FinexCreateBulkBodyItemType0Type
+from .finex_create_bulk_body_item_type_1 import FinexCreateBulkBodyItemType1
+from .finex_create_bulk_body_item_type_1_side import FinexCreateBulkBodyItemType1Side
+from .finex_create_bulk_body_item_type_1_type import FinexCreateBulkBodyItemType1Type
+from .finex_create_bulk_body_item_type_2 import FinexCreateBulkBodyItemType2
+from .finex_create_bulk_body_item_type_2_side import FinexCreateBulkBodyItemType2Side
+from .finex_create_bulk_body_item_type_2_type import FinexCreateBulkBodyItemType2Type
+from .finex_create_order_body_type_0 import FinexCreateOrderBodyType0
+from .finex_create_order_body_type_0_side import FinexCreateOrderBodyType0Side
+from .finex_create_order_body_type_0_type import FinexCreateOrderBodyType0Type
+from .finex_create_order_body_type_1 import FinexCreateOrderBodyType1
+from .finex_create_order_body_type_1_side import FinexCreateOrderBodyType1Side
+from .finex_create_order_body_type_1_type import FinexCreateOrderBodyType1Type
+from .finex_create_order_body_type_2 import FinexCreateOrderBodyType2
+from .finex_create_order_body_type_2_side import FinexCreateOrderBodyType2Side
+from .finex_create_order_body_type_2_type import FinexCreateOrderBodyType2Type
 from .finex_created_order import FinexCreatedOrder
 from .finex_list_orders_state_type_0 import FinexListOrdersStateType0
 from .finex_order import FinexOrder
-from .finex_order_request import FinexOrderRequest
-from .finex_order_request_side import FinexOrderRequestSide
-from .finex_order_request_type import FinexOrderRequestType
 from .finex_order_side import FinexOrderSide
 from .finex_order_state import FinexOrderState
 from .finex_order_type import FinexOrderType
@@ -58,9 +79,6 @@ from .market_ticker import MarketTicker
 from .order import Order
 from .order_book import OrderBook
 from .order_list import OrderList
-from .order_request import OrderRequest
-from .order_request_side import OrderRequestSide
-from .order_request_type_type_0 import OrderRequestTypeType0
 from .order_side import OrderSide
 from .order_state import OrderState
 from .order_type import OrderType
@@ -87,6 +105,15 @@ __all__ = (
     "Candle",
     "Candles",
     "Config",
+    "CreateOrderBodyType0",
+    "CreateOrderBodyType0Side",
+    "CreateOrderBodyType0Type",
+    "CreateOrderBodyType1",
+    "CreateOrderBodyType1Side",
+    "CreateOrderBodyType1Type",
+    "CreateOrderBodyType2",
+    "CreateOrderBodyType2Side",
+    "CreateOrderBodyType2Type",
     "Currency",
     "CurrencyList",
     "EventBalance",
@@ -103,15 +130,27 @@ __all__ = (
     "FinexConfig",
     "FinexConfigValue",
     "FinexConfigValueScope",
-    "FinexCreateBulkBodyItem",
-    "FinexCreateBulkBodyItemSide",
-    "FinexCreateBulkBodyItemType",
+    "FinexCreateBulkBodyItemType0",
+    "FinexCreateBulkBodyItemType0Side",
+    "FinexCreateBulkBodyItemType0Type",
+    "FinexCreateBulkBodyItemType1",
+    "FinexCreateBulkBodyItemType1Side",
+    "FinexCreateBulkBodyItemType1Type",
+    "FinexCreateBulkBodyItemType2",
+    "FinexCreateBulkBodyItemType2Side",
+    "FinexCreateBulkBodyItemType2Type",
+    "FinexCreateOrderBodyType0",
+    "FinexCreateOrderBodyType0Side",
+    "FinexCreateOrderBodyType0Type",
+    "FinexCreateOrderBodyType1",
+    "FinexCreateOrderBodyType1Side",
+    "FinexCreateOrderBodyType1Type",
+    "FinexCreateOrderBodyType2",
+    "FinexCreateOrderBodyType2Side",
+    "FinexCreateOrderBodyType2Type",
     "FinexCreatedOrder",
     "FinexListOrdersStateType0",
     "FinexOrder",
-    "FinexOrderRequest",
-    "FinexOrderRequestSide",
-    "FinexOrderRequestType",
     "FinexOrderSide",
     "FinexOrderState",
     "FinexOrderType",
@@ -133,9 +172,6 @@ __all__ = (
     "Order",
     "OrderBook",
     "OrderList",
-    "OrderRequest",
-    "OrderRequestSide",
-    "OrderRequestTypeType0",
     "OrderSide",
     "OrderState",
     "OrderType",

@@ -23,7 +23,7 @@ class FinexConfigValue:
     """
 
     value: bool | float | list[str] | str
-    """ A string, boolean, number or list of strings. """
+    """ A string, boolean, number or list of strings (no control or formatting characters in strings). """
     scope: FinexConfigValueScope
 
     def to_dict(self) -> dict[str, Any]:

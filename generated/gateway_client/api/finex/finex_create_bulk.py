@@ -7,14 +7,20 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.finex_bulk_outcome import FinexBulkOutcome
-from ...models.finex_create_bulk_body_item import FinexCreateBulkBodyItem
+from ...models.finex_create_bulk_body_item_type_0 import FinexCreateBulkBodyItemType0
+from ...models.finex_create_bulk_body_item_type_1 import FinexCreateBulkBodyItemType1
+from ...models.finex_create_bulk_body_item_type_2 import FinexCreateBulkBodyItemType2
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: list[FinexCreateBulkBodyItem],
+    body: list[
+        FinexCreateBulkBodyItemType0
+        | FinexCreateBulkBodyItemType1
+        | FinexCreateBulkBodyItemType2
+    ],
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -28,7 +34,14 @@ def _get_kwargs(
 
     _kwargs["json"] = []
     for body_item_data in body:
-        body_item = body_item_data.to_dict()
+        body_item: dict[str, Any]
+        if isinstance(body_item_data, FinexCreateBulkBodyItemType0) or isinstance(
+            body_item_data, FinexCreateBulkBodyItemType1
+        ):
+            body_item = body_item_data.to_dict()
+        else:
+            body_item = body_item_data.to_dict()
+
         _kwargs["json"].append(body_item)
 
     headers["Content-Type"] = "application/json"
@@ -60,10 +73,25 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
 
         return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -105,7 +133,11 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: list[FinexCreateBulkBodyItem],
+    body: list[
+        FinexCreateBulkBodyItemType0
+        | FinexCreateBulkBodyItemType1
+        | FinexCreateBulkBodyItemType2
+    ],
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | list[FinexBulkOutcome]]:
     """Create several orders (create_bulk; sent once, never retried)
@@ -123,8 +155,9 @@ def sync_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
-            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItemType0 | FinexCreateBulkBodyItemType1 |
+            FinexCreateBulkBodyItemType2]):  Example: [{'market': 'BTCUSDT', 'type': 'limit', 'side':
+            'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,7 +182,11 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: list[FinexCreateBulkBodyItem],
+    body: list[
+        FinexCreateBulkBodyItemType0
+        | FinexCreateBulkBodyItemType1
+        | FinexCreateBulkBodyItemType2
+    ],
     idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | list[FinexBulkOutcome] | None:
     """Create several orders (create_bulk; sent once, never retried)
@@ -167,8 +204,9 @@ def sync(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
-            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItemType0 | FinexCreateBulkBodyItemType1 |
+            FinexCreateBulkBodyItemType2]):  Example: [{'market': 'BTCUSDT', 'type': 'limit', 'side':
+            'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,7 +226,11 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: list[FinexCreateBulkBodyItem],
+    body: list[
+        FinexCreateBulkBodyItemType0
+        | FinexCreateBulkBodyItemType1
+        | FinexCreateBulkBodyItemType2
+    ],
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | list[FinexBulkOutcome]]:
     """Create several orders (create_bulk; sent once, never retried)
@@ -206,8 +248,9 @@ async def asyncio_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
-            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItemType0 | FinexCreateBulkBodyItemType1 |
+            FinexCreateBulkBodyItemType2]):  Example: [{'market': 'BTCUSDT', 'type': 'limit', 'side':
+            'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -230,7 +273,11 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: list[FinexCreateBulkBodyItem],
+    body: list[
+        FinexCreateBulkBodyItemType0
+        | FinexCreateBulkBodyItemType1
+        | FinexCreateBulkBodyItemType2
+    ],
     idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | list[FinexBulkOutcome] | None:
     """Create several orders (create_bulk; sent once, never retried)
@@ -248,8 +295,9 @@ async def asyncio(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (list[FinexCreateBulkBodyItem]):  Example: [{'market': 'BTCUSDT', 'type': 'limit',
-            'side': 'buy', 'volume': '0.25', 'price': '9120'}].
+        body (list[FinexCreateBulkBodyItemType0 | FinexCreateBulkBodyItemType1 |
+            FinexCreateBulkBodyItemType2]):  Example: [{'market': 'BTCUSDT', 'type': 'limit', 'side':
+            'buy', 'volume': '0.25', 'price': '9120'}].
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,15 +6,19 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.finex_create_order_body_type_0 import FinexCreateOrderBodyType0
+from ...models.finex_create_order_body_type_1 import FinexCreateOrderBodyType1
+from ...models.finex_create_order_body_type_2 import FinexCreateOrderBodyType2
 from ...models.finex_created_order import FinexCreatedOrder
-from ...models.finex_order_request import FinexOrderRequest
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: FinexOrderRequest,
+    body: FinexCreateOrderBodyType0
+    | FinexCreateOrderBodyType1
+    | FinexCreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -26,7 +30,12 @@ def _get_kwargs(
         "url": "/v1/finex/orders",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, FinexCreateOrderBodyType0) or isinstance(
+        body, FinexCreateOrderBodyType1
+    ):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -52,10 +61,25 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
 
         return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -97,7 +121,9 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: FinexOrderRequest,
+    body: FinexCreateOrderBodyType0
+    | FinexCreateOrderBodyType1
+    | FinexCreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[FinexCreatedOrder | Problem]:
     """Create an order (create_order; sent once, never retried)
@@ -112,8 +138,9 @@ def sync_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (FinexOrderRequest):  Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy',
-            'volume': '0.25', 'price': '9120'}.
+        body (FinexCreateOrderBodyType0 | FinexCreateOrderBodyType1 | FinexCreateOrderBodyType2):
+            Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy', 'volume': '0.25', 'price':
+            '9120'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,7 +165,9 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: FinexOrderRequest,
+    body: FinexCreateOrderBodyType0
+    | FinexCreateOrderBodyType1
+    | FinexCreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> FinexCreatedOrder | Problem | None:
     """Create an order (create_order; sent once, never retried)
@@ -153,8 +182,9 @@ def sync(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (FinexOrderRequest):  Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy',
-            'volume': '0.25', 'price': '9120'}.
+        body (FinexCreateOrderBodyType0 | FinexCreateOrderBodyType1 | FinexCreateOrderBodyType2):
+            Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy', 'volume': '0.25', 'price':
+            '9120'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,7 +204,9 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: FinexOrderRequest,
+    body: FinexCreateOrderBodyType0
+    | FinexCreateOrderBodyType1
+    | FinexCreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[FinexCreatedOrder | Problem]:
     """Create an order (create_order; sent once, never retried)
@@ -189,8 +221,9 @@ async def asyncio_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (FinexOrderRequest):  Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy',
-            'volume': '0.25', 'price': '9120'}.
+        body (FinexCreateOrderBodyType0 | FinexCreateOrderBodyType1 | FinexCreateOrderBodyType2):
+            Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy', 'volume': '0.25', 'price':
+            '9120'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,7 +246,9 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: FinexOrderRequest,
+    body: FinexCreateOrderBodyType0
+    | FinexCreateOrderBodyType1
+    | FinexCreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> FinexCreatedOrder | Problem | None:
     """Create an order (create_order; sent once, never retried)
@@ -228,8 +263,9 @@ async def asyncio(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (FinexOrderRequest):  Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy',
-            'volume': '0.25', 'price': '9120'}.
+        body (FinexCreateOrderBodyType0 | FinexCreateOrderBodyType1 | FinexCreateOrderBodyType2):
+            Example: {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy', 'volume': '0.25', 'price':
+            '9120'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -6,15 +6,17 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.create_order_body_type_0 import CreateOrderBodyType0
+from ...models.create_order_body_type_1 import CreateOrderBodyType1
+from ...models.create_order_body_type_2 import CreateOrderBodyType2
 from ...models.order import Order
-from ...models.order_request import OrderRequest
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: OrderRequest,
+    body: CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -26,7 +28,10 @@ def _get_kwargs(
         "url": "/v1/orders",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, CreateOrderBodyType0) or isinstance(body, CreateOrderBodyType1):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -57,15 +62,35 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = Problem.from_dict(response.json())
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
 
     if response.status_code == 502:
         response_502 = Problem.from_dict(response.json())
@@ -102,7 +127,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: OrderRequest,
+    body: CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | Problem]:
     """Place an order (sent upstream once, never retried)
@@ -117,13 +142,9 @@ def sync_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
-            exactly, never via float).
-
-            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
-            Without
-            ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
-            stop_limit.
+        body (CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2): An order:
+            `type` limit (with `price`), market (no price) or stop_limit (`price` and
+            `trigger_price`); without `type` the amounts decide it. Amounts are decimal strings only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,7 +169,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: OrderRequest,
+    body: CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Order | Problem | None:
     """Place an order (sent upstream once, never retried)
@@ -163,13 +184,9 @@ def sync(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
-            exactly, never via float).
-
-            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
-            Without
-            ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
-            stop_limit.
+        body (CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2): An order:
+            `type` limit (with `price`), market (no price) or stop_limit (`price` and
+            `trigger_price`); without `type` the amounts decide it. Amounts are decimal strings only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,7 +206,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: OrderRequest,
+    body: CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Order | Problem]:
     """Place an order (sent upstream once, never retried)
@@ -204,13 +221,9 @@ async def asyncio_detailed(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
-            exactly, never via float).
-
-            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
-            Without
-            ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
-            stop_limit.
+        body (CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2): An order:
+            `type` limit (with `price`), market (no price) or stop_limit (`price` and
+            `trigger_price`); without `type` the amounts decide it. Amounts are decimal strings only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -233,7 +246,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: OrderRequest,
+    body: CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Order | Problem | None:
     """Place an order (sent upstream once, never retried)
@@ -248,13 +261,9 @@ async def asyncio(
             progress`. After an `outcome-unknown` answer a retry with the key checks the upstream
             instead of sending again. Keys are scoped per credential and kept `IDEMPOTENCY_TTL`
             seconds (default 24 h).
-        body (OrderRequest): Body of ``POST /v1/orders`` (documentation only: the body is parsed
-            exactly, never via float).
-
-            Amounts are decimal strings only (a JSON number is refused with 422: money is text).
-            Without
-            ``type`` it follows from the amounts: ``price`` → limit, none → market, both prices →
-            stop_limit.
+        body (CreateOrderBodyType0 | CreateOrderBodyType1 | CreateOrderBodyType2): An order:
+            `type` limit (with `price`), market (no price) or stop_limit (`price` and
+            `trigger_price`); without `type` the amounts decide it. Amounts are decimal strings only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

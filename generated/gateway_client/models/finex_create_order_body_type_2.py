@@ -6,30 +6,24 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.finex_order_request_side import (
-    FinexOrderRequestSide,
-    check_finex_order_request_side,
+from ..models.finex_create_order_body_type_2_side import (
+    FinexCreateOrderBodyType2Side,
+    check_finex_create_order_body_type_2_side,
 )
-from ..models.finex_order_request_type import (
-    FinexOrderRequestType,
-    check_finex_order_request_type,
+from ..models.finex_create_order_body_type_2_type import (
+    FinexCreateOrderBodyType2Type,
+    check_finex_create_order_body_type_2_type,
 )
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="FinexOrderRequest")
+T = TypeVar("T", bound="FinexCreateOrderBodyType2")
 
 
 @_attrs_define
-class FinexOrderRequest:
-    """
-    Example:
-        {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy', 'volume': '0.25', 'price': '9120'}
-
-    """
-
+class FinexCreateOrderBodyType2:
     market: str
-    type_: FinexOrderRequestType
-    side: FinexOrderRequestSide
+    type_: FinexCreateOrderBodyType2Type
+    side: FinexCreateOrderBodyType2Side
     volume: str
     """ Order size (base currency), > 0. A decimal string (money is text: a JSON number is refused with 422). """
     price: str | Unset = UNSET
@@ -74,9 +68,9 @@ class FinexOrderRequest:
         d = dict(src_dict)
         market = d.pop("market")
 
-        type_ = check_finex_order_request_type(d.pop("type"))
+        type_ = check_finex_create_order_body_type_2_type(d.pop("type"))
 
-        side = check_finex_order_request_side(d.pop("side"))
+        side = check_finex_create_order_body_type_2_side(d.pop("side"))
 
         volume = d.pop("volume")
 
@@ -84,7 +78,7 @@ class FinexOrderRequest:
 
         quote_amount = d.pop("quote_amount", UNSET)
 
-        finex_order_request = cls(
+        finex_create_order_body_type_2 = cls(
             market=market,
             type_=type_,
             side=side,
@@ -93,4 +87,4 @@ class FinexOrderRequest:
             quote_amount=quote_amount,
         )
 
-        return finex_order_request
+        return finex_create_order_body_type_2

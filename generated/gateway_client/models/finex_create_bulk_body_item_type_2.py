@@ -6,30 +6,24 @@ from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.finex_create_bulk_body_item_side import (
-    FinexCreateBulkBodyItemSide,
-    check_finex_create_bulk_body_item_side,
+from ..models.finex_create_bulk_body_item_type_2_side import (
+    FinexCreateBulkBodyItemType2Side,
+    check_finex_create_bulk_body_item_type_2_side,
 )
-from ..models.finex_create_bulk_body_item_type import (
-    FinexCreateBulkBodyItemType,
-    check_finex_create_bulk_body_item_type,
+from ..models.finex_create_bulk_body_item_type_2_type import (
+    FinexCreateBulkBodyItemType2Type,
+    check_finex_create_bulk_body_item_type_2_type,
 )
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="FinexCreateBulkBodyItem")
+T = TypeVar("T", bound="FinexCreateBulkBodyItemType2")
 
 
 @_attrs_define
-class FinexCreateBulkBodyItem:
-    """
-    Example:
-        {'market': 'BTCUSDT', 'type': 'limit', 'side': 'buy', 'volume': '0.25', 'price': '9120'}
-
-    """
-
+class FinexCreateBulkBodyItemType2:
     market: str
-    type_: FinexCreateBulkBodyItemType
-    side: FinexCreateBulkBodyItemSide
+    type_: FinexCreateBulkBodyItemType2Type
+    side: FinexCreateBulkBodyItemType2Side
     volume: str
     """ Order size (base currency), > 0. A decimal string (money is text: a JSON number is refused with 422). """
     price: str | Unset = UNSET
@@ -74,9 +68,9 @@ class FinexCreateBulkBodyItem:
         d = dict(src_dict)
         market = d.pop("market")
 
-        type_ = check_finex_create_bulk_body_item_type(d.pop("type"))
+        type_ = check_finex_create_bulk_body_item_type_2_type(d.pop("type"))
 
-        side = check_finex_create_bulk_body_item_side(d.pop("side"))
+        side = check_finex_create_bulk_body_item_type_2_side(d.pop("side"))
 
         volume = d.pop("volume")
 
@@ -84,7 +78,7 @@ class FinexCreateBulkBodyItem:
 
         quote_amount = d.pop("quote_amount", UNSET)
 
-        finex_create_bulk_body_item = cls(
+        finex_create_bulk_body_item_type_2 = cls(
             market=market,
             type_=type_,
             side=side,
@@ -93,4 +87,4 @@ class FinexCreateBulkBodyItem:
             quote_amount=quote_amount,
         )
 
-        return finex_create_bulk_body_item
+        return finex_create_bulk_body_item_type_2
