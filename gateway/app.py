@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
             await open_clients(state, stack)
             from gateway.idempotency import open_idempotency
 
-            state.idempotency = open_idempotency(settings, metrics)
+            state.idempotency = open_idempotency(settings, metrics, f"{upstream.rest_url} {upstream.ws_url}")
             stack.push_async_callback(state.idempotency.aclose)
             app.state.gateway = state
             app.state.metrics = metrics

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from gateway.idempotency import parse_key
+from gateway.idempotency import IDEMPOTENCY_KEY_PATTERN, MAX_IDEMPOTENCY_KEY, parse_key
 from gateway.state import GatewayState
 
 __all__ = ["ApiKey", "IdempotencyKey", "Jwt", "State"]
@@ -67,7 +67,12 @@ IDEMPOTENCY_KEY_DESCRIPTION = (
 
 async def _idempotency_key(
     idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION)
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description=IDEMPOTENCY_KEY_DESCRIPTION,
+            json_schema_extra={"pattern": IDEMPOTENCY_KEY_PATTERN, "maxLength": MAX_IDEMPOTENCY_KEY},
+        ),
     ] = None,
 ) -> str | None:
     return parse_key(idempotency_key)

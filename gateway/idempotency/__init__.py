@@ -8,6 +8,8 @@ survives restarts). See :mod:`gateway.idempotency._service` for the record life 
 from __future__ import annotations
 
 from gateway.idempotency._service import (
+    IDEMPOTENCY_KEY_PATTERN,
+    MAX_IDEMPOTENCY_KEY,
     REPLAYED_HEADER,
     Absent,
     Attempt,
@@ -29,6 +31,8 @@ from gateway.metrics import Metrics
 from gateway.settings import Settings
 
 __all__ = [
+    "IDEMPOTENCY_KEY_PATTERN",
+    "MAX_IDEMPOTENCY_KEY",
     "REPLAYED_HEADER",
     "Absent",
     "Attempt",
@@ -51,8 +55,9 @@ __all__ = [
 ]
 
 
-def open_idempotency(settings: Settings, metrics: Metrics) -> Idempotency:
-    """The service over the configured store (close it with ``aclose``)."""
+def open_idempotency(settings: Settings, metrics: Metrics, upstream: str = "") -> Idempotency:
+    """The service over the configured store (close it with ``aclose``); ``upstream`` names the
+    upstream the records are made against (its URLs), so records of another upstream never replay."""
     store: Store
     if settings.redis_url is not None:
         store = RedisStore(settings.redis_url.get_secret_value())
@@ -62,4 +67,4 @@ def open_idempotency(settings: Settings, metrics: Metrics) -> Idempotency:
     # reconciliation (a few listings, each with its retries).
     call = max(settings.rest_timeout, settings.ws_call_timeout)
     lease = call + 3 * (settings.rest_retries + 1) * settings.rest_timeout + 10.0
-    return Idempotency(store, metrics, ttl=settings.idempotency_ttl, lease=lease)
+    return Idempotency(store, metrics, ttl=settings.idempotency_ttl, lease=lease, upstream=upstream)

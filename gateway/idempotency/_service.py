@@ -73,6 +73,11 @@ RUNNING: Final = "running"
 UNKNOWN: Final = "unknown"
 DONE: Final = "done"
 _MAX_KEY = 255
+MAX_IDEMPOTENCY_KEY = _MAX_KEY
+IDEMPOTENCY_KEY_PATTERN = r'^([!#-~]([ -~]{0,253}[!-~])?|"[ -~]{1,253}[!-~]|"[!#-~])$'
+"""What the OpenAPI document promises for the header: 1 to 255 printable ASCII characters, bare or as
+a draft-07 sf-string (``"…"``), no surrounding spaces; a subset of what :func:`parse_key` accepts, so
+every documented key is one the gateway takes."""
 
 
 @dataclass(frozen=True)
@@ -228,11 +233,16 @@ def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
 
 # ------------------------------------------------------------------------------------ the service
 class Idempotency:
-    def __init__(self, store: Store, metrics: Metrics, *, ttl: float, lease: float) -> None:
+    def __init__(
+        self, store: Store, metrics: Metrics, *, ttl: float, lease: float, upstream: str = ""
+    ) -> None:
         self.store = store
         self._metrics = metrics
         self.ttl = ttl
         self.lease = lease
+        # Records are namespaced by the upstream they were made against (its URLs, digested): a store
+        # that outlives an embedded sandbox never replays an order of a sandbox that is gone.
+        self._namespace = hashlib.sha256(upstream.encode()).hexdigest()[:16]
 
     async def aclose(self) -> None:
         await self.store.aclose()
@@ -247,7 +257,7 @@ class Idempotency:
             except OutcomeUnknown as exc:
                 self._count_unknown(attempt)
                 raise self._unknown(exc, attempt, None) from None
-        rkey = f"{attempt.upstream}:{scope}:{key}"
+        rkey = f"{self._namespace}:{attempt.upstream}:{scope}:{key}"
         for _ in range(3):  # a record that changes under us is looked at again, a bounded number of times
             now = time.time()
             me = uuid.uuid4().hex

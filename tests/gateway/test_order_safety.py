@@ -275,3 +275,25 @@ async def test_an_unreachable_store_sends_nothing(clean_sandbox: EmbeddedSandbox
         assert answer.json()["type"] == "/problems/store-unavailable"
         assert dead not in answer.text
     assert clean_sandbox.stats()["rest"].get("createOrder", 0) == 0
+
+
+async def test_a_key_recorded_against_another_upstream_is_not_replayed(
+    store_settings: dict[str, Any],
+) -> None:
+    """The store outlives an embedded sandbox (``make run`` twice, or the fuzz gate's runs): a key first
+    used against one upstream must not replay that upstream's order id against another one, where the
+    order does not exist (found by the fuzz gate: ST302 "created resource not found")."""
+    headers = key()
+    async with EmbeddedSandbox(trader=False, seed=0) as first, serve(app(first, **store_settings)) as client:
+        placed = await client.post("/v1/orders", json=ORDER, headers=headers)
+        assert placed.status_code == 200, placed.text
+    async with (
+        EmbeddedSandbox(trader=False, seed=0) as second,
+        serve(app(second, **store_settings)) as client,
+    ):
+        again = await client.post("/v1/orders", json=ORDER, headers=headers)
+        assert again.status_code == 200, again.text
+        assert "Idempotent-Replayed" not in again.headers
+        assert second.stats()["rest"]["createOrder"] == 1
+        found = await client.get(f"/v1/orders/{again.json()['id']}")
+        assert found.status_code == 200, found.text

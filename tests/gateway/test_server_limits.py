@@ -99,7 +99,8 @@ def test_concurrency_and_timeouts_come_from_the_settings() -> None:
     config = server_config(object(), "127.0.0.1", 0, settings)
     assert config.limit_concurrency == 7
     assert config.timeout_keep_alive == 3
-    assert config.h11_max_incomplete_event_size == settings.server_max_header_bytes
+    assert config.max_head_bytes == settings.server_max_header_bytes  # type: ignore[attr-defined]
+    assert config.http == "gateway.server:BoundedHttpToolsProtocol"
 
 
 async def test_one_attempt_per_call_on_a_dropped_keep_alive_connection() -> None:
