@@ -34,7 +34,8 @@ Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"ev
     bu        balance            list of ``{currency, available, locked, total}`` (total derived)
     sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
                                  gateway generates one because the upstream was silent)
-    —         overflow           ``{"dropped": n}``: this client's buffer dropped its n oldest events
+    —         gap, snapshot      made by the event feed (``gateway.finex.feed``), not by the upstream:
+                                 what may have been missed, then the state fetched after it
 """
 
 from __future__ import annotations

@@ -39,8 +39,9 @@ router = APIRouter(tags=["events"])
 _DESCRIPTION = """\
 Server-sent events (`text/event-stream`) of the caller's private Finex events; the same stream is
 served as websocket text frames at **`/v1/events/ws`** (same `Authorization: Bearer <jwt>` rules;
-refused credentials close the handshake with code 1008, an upstream failure closes it with 1011 after
-an `error` message carrying the problem).
+refused credentials or a bad `last_event_id` refuse the handshake (HTTP 403, before it is accepted),
+an upstream failure closes an accepted socket with 1011 (1008 when the upstream refused the credential)
+after an `error` message carrying the problem).
 
 Every message is one JSON object `{"id", "event", "data"}` (schema `EventMessage`); over SSE it is the
 `data:` line, `event` is also the `event:` field and `id` the `id:` field:

@@ -126,9 +126,10 @@ def sync_detailed(
 
      Server-sent events (`text/event-stream`) of the caller's private Finex events; the same stream is
     served as websocket text frames at **`/v1/events/ws`** (same `Authorization: Bearer <jwt>` rules;
-    refused credentials close the handshake with code 1008, an upstream failure closes it with 1011
-    after
-    an `error` message carrying the problem).
+    refused credentials or a bad `last_event_id` refuse the handshake (HTTP 403, before it is accepted),
+    an upstream failure closes an accepted socket with 1011 (1008 when the upstream refused the
+    credential)
+    after an `error` message carrying the problem).
 
     Every message is one JSON object `{"id", "event", "data"}` (schema `EventMessage`); over SSE it is
     the
@@ -211,9 +212,10 @@ def sync(
 
      Server-sent events (`text/event-stream`) of the caller's private Finex events; the same stream is
     served as websocket text frames at **`/v1/events/ws`** (same `Authorization: Bearer <jwt>` rules;
-    refused credentials close the handshake with code 1008, an upstream failure closes it with 1011
-    after
-    an `error` message carrying the problem).
+    refused credentials or a bad `last_event_id` refuse the handshake (HTTP 403, before it is accepted),
+    an upstream failure closes an accepted socket with 1011 (1008 when the upstream refused the
+    credential)
+    after an `error` message carrying the problem).
 
     Every message is one JSON object `{"id", "event", "data"}` (schema `EventMessage`); over SSE it is
     the
@@ -291,9 +293,10 @@ async def asyncio_detailed(
 
      Server-sent events (`text/event-stream`) of the caller's private Finex events; the same stream is
     served as websocket text frames at **`/v1/events/ws`** (same `Authorization: Bearer <jwt>` rules;
-    refused credentials close the handshake with code 1008, an upstream failure closes it with 1011
-    after
-    an `error` message carrying the problem).
+    refused credentials or a bad `last_event_id` refuse the handshake (HTTP 403, before it is accepted),
+    an upstream failure closes an accepted socket with 1011 (1008 when the upstream refused the
+    credential)
+    after an `error` message carrying the problem).
 
     Every message is one JSON object `{"id", "event", "data"}` (schema `EventMessage`); over SSE it is
     the
@@ -374,9 +377,10 @@ async def asyncio(
 
      Server-sent events (`text/event-stream`) of the caller's private Finex events; the same stream is
     served as websocket text frames at **`/v1/events/ws`** (same `Authorization: Bearer <jwt>` rules;
-    refused credentials close the handshake with code 1008, an upstream failure closes it with 1011
-    after
-    an `error` message carrying the problem).
+    refused credentials or a bad `last_event_id` refuse the handshake (HTTP 403, before it is accepted),
+    an upstream failure closes an accepted socket with 1011 (1008 when the upstream refused the
+    credential)
+    after an `error` message carrying the problem).
 
     Every message is one JSON object `{"id", "event", "data"}` (schema `EventMessage`); over SSE it is
     the
