@@ -26,7 +26,7 @@ from gateway import secrets
 from gateway.access import StartRefused, check_access
 from gateway.app import create_app
 from gateway.server import server_config
-from gateway.settings import get_settings
+from gateway.settings import Settings, get_settings
 from gateway.state import SharedSandbox
 
 __all__ = ["main"]
@@ -61,13 +61,22 @@ def _configure_logging(level_name: str) -> None:
     secrets.install_log_filter()
 
 
-def serve(host: str, port: int) -> int:
+def _start_settings(host: str) -> tuple[Settings | None, bool]:
+    """The settings to serve with on ``host`` and whether the embedded sandbox is the upstream; no
+    settings (and the reason on stderr) when the fail-closed check refuses to start."""
     settings = get_settings().model_copy(update={"bind_host": host})
     embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
     try:
         check_access(settings, embedded)
     except StartRefused as exc:
         print(f"gateway: {exc}", file=sys.stderr, flush=True)
+        return None, embedded
+    return settings, embedded
+
+
+def serve(host: str, port: int) -> int:
+    settings, _ = _start_settings(host)
+    if settings is None:
         return 2
     app = create_app(settings)
     config = server_config(app, host, port, settings)
@@ -94,12 +103,8 @@ def serve_workers(host: str, port: int, workers: int) -> int:
     """N worker processes (``create_app`` imported by each), the embedded sandbox run once, here."""
     from uvicorn.supervisors import Multiprocess
 
-    settings = get_settings().model_copy(update={"bind_host": host})
-    embedded = settings.iqfinex_base_url is None or settings.finex_ws_url is None
-    try:
-        check_access(settings, embedded)
-    except StartRefused as exc:
-        print(f"gateway: {exc}", file=sys.stderr, flush=True)
+    settings, embedded = _start_settings(host)
+    if settings is None:
         return 2
     with ExitStack() as stack:
         os.environ["BIND_HOST"] = host  # each worker checks access and allowed hosts against it

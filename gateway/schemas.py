@@ -1,7 +1,8 @@
-"""Documentation models of the REST side, built from ``generated/iqfinex_layouts.py`` (never by hand).
+"""What both upstreams' documentation models share: the decimal patterns, ``DocModels``, problems.
 
-These pydantic models only describe the bodies in the gateway's OpenAPI document; responses are encoded
-with ``orjson`` and never re-validated at runtime. Per layout field kind:
+:class:`DocModels` builds pydantic models from a layout table (``generated/*_layouts.py``, never by
+hand). They only describe bodies in the gateway's OpenAPI document; responses are encoded by the one
+encoder and never re-validated at runtime. Per layout field kind:
 
     decimal   → string, canonical decimal pattern ("0.0000009", "0.25", never an exponent)
     timestamp → integer (Unix seconds)       integer → integer        boolean → boolean

@@ -1,40 +1,15 @@
-"""The Finex websocket side of the gateway: calls, drift checks, normalization, the event relay.
+"""The gateway's handle on the Finex upstream: calls, their drift check and normalized results.
 
-Everything positional is read through ``generated/finex_layouts.py`` (``LAYOUTS``, ``ENUMS``) and
-``generated/finex_protocol.py`` (codegen's reading of ``spec/finex.asyncapi.yaml``): which frame schema
-a method's reply or an event has, which row layout a result or an event payload holds, slot order of
-the argument tuples, the gateway's event names. No slot is addressed by a hand-written index.
-
-A list reply, e.g. ``list_orders`` (the spec's docs example)::
-
-    [2, 2, "list_orders", [["btcusd", 97, "6dcc2c8e-…", "sell", "w", "l", "9120", "0", "0.25", "0.25",
-                            "0", 0, 1594386563, "0.25", "0.25"]]]
-     kind id  method        market    id   uuid         side  state type price avg  volume orig.
-                            exec. trades created  maker_fee taker_fee  (+ trigger_price, reject_reason
-                                                                        in events)
-
-becomes ``[{"market": "btcusd", "id": 97, "uuid": "6dcc2c8e-…", "side": "sell", "state": "open",
-"type": "limit", "price": "9120", "avg_price": "0", …, "trigger_price": null, "reject_reason": null}]``
-— the same ``state``/``type``/``side`` vocabulary and canonical decimals as a REST order.
+:class:`FinexClient` holds a :class:`gateway.finex.connection.FinexPool` (one multiplexed socket per
+JWT), the metrics, the frame drift check and the per-credential event feeds. A call's reply is read
+through the layouts named in :mod:`gateway.finex.protocol`; the frame grammar and the normalized shapes
+are drawn there, the event names in :mod:`gateway.finex.events`.
 
 Failures come from :mod:`gateway.finex.connection` already mapped into the gateway's error tree (error
 reply → ``UpstreamRejected`` 400, refused JWT → 401, no reply in time → ``UpstreamTimeout`` 504, socket
 dropped / cannot connect → ``UpstreamUnavailable`` 503, malformed frame → ``BadUpstreamResponse``
 502); a result that cannot be normalized is a 502 here. Nothing is ever retried or resent (least of
-all ``create_order`` / ``create_bulk``).
-
-Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"event": …, "data": …}``:
-
-    upstream  gateway event      data
-    on        order.created      order object
-    ou        order.updated      order object
-    oc        order.cancelled    order object
-    or        order.rejected     order object with ``reject_reason``
-    tr        trade              trade object
-    bu        balance            list of ``{currency, available, locked}``
-    sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
-                                 gateway generates one because the upstream was silent)
-    —         gap, snapshot      see :mod:`gateway.finex.feed` (sequence ids, replay, reconciliation)
+all ``create_order`` / ``create_bulk``); an unknown outcome is :mod:`gateway.finex.outcomes`' business.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Finex websocket side of the gateway: calls, drift checks, normalization, the event relay.
+"""What the Finex side reads positionally, and how: tables and converters from the generated layouts.
 
 Everything positional is read through ``generated/finex_layouts.py`` (``LAYOUTS``, ``ENUMS``) and
 ``generated/finex_protocol.py`` (codegen's reading of ``spec/finex.asyncapi.yaml``): which frame schema
@@ -13,29 +13,9 @@ A list reply, e.g. ``list_orders`` (the spec's docs example)::
                             exec. trades created  maker_fee taker_fee  (+ trigger_price, reject_reason
                                                                         in events)
 
-becomes ``[{"market": "btcusd", "id": 97, "uuid": "6dcc2c8e-…", "side": "sell", "state": "open",
-"type": "limit", "price": "9120", "avg_price": "0", …, "trigger_price": null, "reject_reason": null}]``
-— the same ``state``/``type``/``side`` vocabulary and canonical decimals as a REST order.
-
-Failures come from :mod:`gateway.finex.connection` already mapped into the gateway's error tree (error
-reply → ``UpstreamRejected`` 400, refused JWT → 401, no reply in time → ``UpstreamTimeout`` 504, socket
-dropped / cannot connect → ``UpstreamUnavailable`` 503, malformed frame → ``BadUpstreamResponse``
-502); a result that cannot be normalized is a 502 here. Nothing is ever retried or resent (least of
-all ``create_order`` / ``create_bulk``).
-
-Events (``[4, "on", order_row]`` …, ``[3, "sys", [{"hb": t}]]``) become ``{"event": …, "data": …}``:
-
-    upstream  gateway event      data
-    on        order.created      order object
-    ou        order.updated      order object
-    oc        order.cancelled    order object
-    or        order.rejected     order object with ``reject_reason``
-    tr        trade              trade object
-    bu        balance            list of ``{currency, available, locked, total}`` (total derived)
-    sys       heartbeat          ``{"hb": unix_seconds, "source": "upstream"}`` (``"gateway"`` when the
-                                 gateway generates one because the upstream was silent)
-    —         gap, snapshot      made by the event feed (``gateway.finex.feed``), not by the upstream:
-                                 what may have been missed, then the state fetched after it
+becomes ``[{"market": "BTCUSD", "id": 97, "uuid": "6dcc2c8e-…", "side": "sell", "state": "open",
+"type": "limit", "price": "9120", "average_price": "0", …, "trigger_price": null, …}]`` — the same
+vocabulary and canonical decimals as a REST order (names from the spec's ``x-name`` markers).
 """
 
 from __future__ import annotations

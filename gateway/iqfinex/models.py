@@ -1,15 +1,5 @@
-"""Documentation models of the REST side, built from ``generated/iqfinex_layouts.py`` (never by hand).
-
-These pydantic models only describe the bodies in the gateway's OpenAPI document; responses are encoded
-with ``orjson`` and never re-validated at runtime. Per layout field kind:
-
-    decimal   → string, canonical decimal pattern ("0.0000009", "0.25", never an exponent)
-    timestamp → integer (Unix seconds)       integer → integer        boolean → boolean
-    enum      → the normalized values of its ``ENUMS`` table (string when the spec gives no table)
-    ref/list/map → the nested model / a list / an object of them
-    optional  → nullable (the gateway always sends the key)
-
-Objects allow additional properties: fields the upstream adds are passed on, never dropped.
+"""Documentation models of the REST side (``DocModels`` over ``generated/iqfinex_layouts.py``), the
+order request schema, and the REST routes' documented problem responses.
 """
 
 from __future__ import annotations

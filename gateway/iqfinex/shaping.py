@@ -1,15 +1,13 @@
-"""The REST side's shaping: upstream ``data`` → the gateway's bodies, request parsing, parameters.
+"""The REST side's shaping: upstream ``data`` → the gateway's bodies.
 
-Everything is driven by ``generated/iqfinex_layouts.py`` (``LAYOUTS``, ``ENUMS``, ``RESPONSES``) and the
-upstream contract's parameter components; no field is named by position or repeated by hand.
+Driven by ``generated/iqfinex_layouts.py`` (``LAYOUTS``, ``ENUMS``, ``RESPONSES``); no field is named by
+position or repeated by hand.
 
 - :func:`normalize` — the ``data`` of an operation's 200 envelope through its layout; map-shaped data
   (tickers keyed by pair, balances keyed by currency) becomes a list of objects carrying the key under
   its normalized name (``Field.key``).
 - :func:`order_book` and :func:`candles` — the two positional shapes, see their docstrings.
-- :func:`parse_order` — the ``POST /v1/orders`` body, read exactly (never through ``float``).
-- :func:`spec_query` / :func:`spec_path` — FastAPI parameters with the upstream's documented bounds.
-- :func:`json_response` — an ``orjson``-encoded body (no pydantic re-validation at runtime).
+- :func:`json_response` — a body written by the gateway's one encoder (no pydantic re-validation).
 """
 
 from __future__ import annotations
