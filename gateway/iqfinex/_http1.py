@@ -23,12 +23,12 @@ Failures are raised as aiohttp's exception types, so the client's one failure ta
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import aiohttp
 import httptools
 
+from gateway._types import Query
 from gateway.iqfinex.transport import Sent, _Sender
 
 __all__ = ["Http1Sender"]
@@ -131,7 +131,7 @@ class Http1Sender(_Sender):
         self,
         method: str,
         url: str,
-        params: dict[str, Any] | None,
+        params: Query,
         body: bytes | None,
         headers: dict[str, str],
     ) -> bytes:
@@ -157,7 +157,7 @@ class Http1Sender(_Sender):
         self,
         method: str,
         url: str,
-        params: dict[str, Any] | None,
+        params: Query,
         body: bytes | None,
         headers: dict[str, str],
     ) -> Sent:

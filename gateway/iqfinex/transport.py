@@ -35,7 +35,6 @@ jittered exponential backoff on 500/503/504, timeouts, transport errors and malf
 from __future__ import annotations
 
 import http.cookiejar
-from typing import Any
 
 import aiohttp
 import httpx
@@ -58,7 +57,7 @@ class _Sender:
         self,
         method: str,
         url: str,
-        params: dict[str, Any] | None,
+        params: Query,
         body: bytes | None,
         headers: dict[str, str],
     ) -> Sent:
@@ -107,7 +106,7 @@ class _HttpxSender(_Sender):
         self,
         method: str,
         url: str,
-        params: dict[str, Any] | None,
+        params: Query,
         body: bytes | None,
         headers: dict[str, str],
     ) -> Sent:

@@ -7,7 +7,7 @@ requests share one upstream call and one normalized body, and a route's micro-ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -48,27 +48,23 @@ MarketName = Annotated[
 CurrencyName = Annotated[str, spec_path("CurrencyName"), AfterValidator(str.upper)]
 
 
-async def _known_market(state: GatewayState, market: str) -> str:
-    """The path's market, 404 when the cached market list lacks it (the upstream decides when the
-    list cannot be fetched)."""
+async def _known(lookup: Callable[[str], Awaitable[Any]], kind: str, name: str) -> None:
+    """404 when the cached list of ``kind`` lacks ``name`` (the upstream decides when the list cannot
+    be fetched)."""
     try:
-        known = await state.rest.asset(market)
+        known = await lookup(name)
     except UpstreamError:
-        return market
+        return
     if known is None:
-        raise NotFound(f"path market: unknown market {market!r}", errors=[_where("market")])
-    return market
+        raise NotFound(f"path {kind}: unknown {kind} {name!r}", errors=[_where(kind)])
 
 
-async def _known_currency(state: GatewayState, currency: str) -> str:
-    """The path's currency, 404 when the cached currency list lacks it."""
-    try:
-        known = await state.rest.currency(currency)
-    except UpstreamError:
-        return currency
-    if known is None:
-        raise NotFound(f"path currency: unknown currency {currency!r}", errors=[_where("currency")])
-    return currency
+async def _known_market(state: GatewayState, market: str) -> None:
+    await _known(state.rest.asset, "market", market)
+
+
+async def _known_currency(state: GatewayState, currency: str) -> None:
+    await _known(state.rest.currency, "currency", currency)
 
 
 def _where(name: str) -> dict[str, str]:
