@@ -128,9 +128,13 @@ def render_markdown(figures: Sequence[Figure], context: str) -> str:
     return context.rstrip() + "\n\n" + "\n".join(lines) + "\n"
 
 
-def write_results(figures: Sequence[Figure], markdown: str, details: dict[str, Any]) -> list[Path]:
-    """``latest.json``: the targeted figures as ``{name, value, unit, baseline, ratio, target, met}``."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
+def write_results(
+    figures: Sequence[Figure], markdown: str, details: dict[str, Any], out: Path | None = None
+) -> list[Path]:
+    """``latest.json``: the targeted figures as ``{name, value, unit, baseline, ratio, target, met}``;
+    ``latest.md`` and ``details.json`` next to it, in ``out`` (default ``bench/results/``)."""
+    out = RESULTS if out is None else out
+    out.mkdir(parents=True, exist_ok=True)
     targeted = [
         {
             "name": f.name,
@@ -144,7 +148,7 @@ def write_results(figures: Sequence[Figure], markdown: str, details: dict[str, A
         for f in figures
         if f.target is not None and f.met is not None
     ]
-    paths = [RESULTS / "latest.json", RESULTS / "latest.md", RESULTS / "details.json"]
+    paths = [out / "latest.json", out / "latest.md", out / "details.json"]
     paths[0].write_text(json.dumps(targeted, indent=2) + "\n", encoding="utf-8")
     paths[1].write_text(markdown, encoding="utf-8")
     everything = {"figures": [asdict(f) for f in figures], **details}

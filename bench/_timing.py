@@ -7,7 +7,15 @@ import timeit
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["best_of"]
+__all__ = ["best_of", "smoke"]
+
+_SMOKE = False
+
+
+def smoke() -> None:
+    """Smoke mode: one short run per measurement (checks that the benchmark works, measures nothing)."""
+    global _SMOKE
+    _SMOKE = True
 
 
 def best_of(fn: Callable[[], Any], *, repeat: int = 5, min_time: float = 0.15) -> float:
@@ -17,6 +25,8 @@ def best_of(fn: Callable[[], Any], *, repeat: int = 5, min_time: float = 0.15) -
     the server (``timeit`` would disable it).
     """
     fn()
+    if _SMOKE:
+        repeat, min_time = 1, 0.005
     timer = timeit.Timer(fn, setup="gc.enable()", globals={"gc": gc})
     number, elapsed = timer.autorange()
     number = max(1, int(number * min_time / max(elapsed, 1e-9)))

@@ -5,6 +5,8 @@ Modes: ``http`` (``connections`` aiohttp connections looping GETs on ``url``, or
 cycling through its own list ``urls[i]``, the distinct-market load) and ``ws`` (``connections``
 concurrent callers sharing one :class:`gateway.finex.connection.FinexConnection`) and ``events``
 (``connections`` clients of the gateway's event-stream websocket, held open: the memory run).
+``headers`` (optional): sent with every HTTP request and websocket handshake (the gateway token of
+the private routes).
 Every process waits for the shared ``start`` wall-clock time, discards the ``warmup`` seconds, counts
 what completes in the next ``duration`` seconds and reports its own CPU time over that window
 (``resource.getrusage``), so the parent can tell whether the generator was the bottleneck.
@@ -77,7 +79,7 @@ async def _http(spec: dict[str, Any]) -> dict[str, Any]:
 
     lists: list[list[str]] = spec.get("urls") or [[str(spec["url"])]] * int(spec["connections"])
     connector = aiohttp.TCPConnector(limit=int(spec["connections"]), force_close=False)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    async with aiohttp.ClientSession(connector=connector, headers=spec.get("headers")) as session:
 
         def requester(index: int) -> Callable[[], Awaitable[bool]]:
             urls = itertools.cycle(lists[index % len(lists)])
@@ -119,7 +121,7 @@ async def _events(spec: dict[str, Any]) -> dict[str, Any]:
 
     url = str(spec["url"])
     connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    async with aiohttp.ClientSession(connector=connector, headers=spec.get("headers")) as session:
         await asyncio.sleep(max(0.0, float(spec["start"]) - time.time()))
         sockets = []
         errors = 0

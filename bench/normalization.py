@@ -63,7 +63,7 @@ class _ReplayPool:
     def get(self, jwt: str | None) -> _ReplayPool:
         return self
 
-    async def call(self, method: str, args: Any) -> msgspec.Raw:
+    async def call(self, method: str, args: Any, **options: Any) -> msgspec.Raw:
         reply = finex_upstream._FRAME_DECODER.decode(self.frame)  # the reader's decoder (private)
         assert isinstance(reply, finex_upstream._Reply)
         return reply.result

@@ -24,6 +24,7 @@ import asyncio
 import functools
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -211,6 +212,7 @@ def run(
     timing: dict[str, Any] = {"warmup": warmup, "duration": duration}
     runs: dict[str, dict[str, Any]] = {}
     details["load"] = runs
+    details["event_clients"] = EVENT_CLIENTS
     sandbox_port = free_port()
     progress(f"overhead: starting sandbox on 127.0.0.1:{sandbox_port}")
     with server(
@@ -239,11 +241,16 @@ def run(
         runs["direct orderbook 1"] = _load("http", book, 1, 1, [sandbox], **timing)
         runs["direct ws 1"] = _load("ws", ws_url, 1, 1, [sandbox], extra=ws_extra, **timing)
 
+        # The gateway as a team runs it: server-side credentials, private routes behind a gateway token
+        # (the fail-closed start refuses server-side credentials without one).
+        token = secrets.token_urlsafe(24)
+        private = {"headers": {"Authorization": f"Bearer {token}"}}
         env = {
             "IQFINEX_BASE_URL": sandbox.url,
             "FINEX_WS_URL": ws_url,
             "IQFINEX_API_KEY": credentials["api_key"],
             "FINEX_JWT": credentials["jwt"],
+            "GATEWAY_TOKENS": json.dumps([token]),
             "LOG_LEVEL": "warning",
         }
         gateway_port = free_port()
@@ -264,19 +271,26 @@ def run(
                 "http", f"{gateway.url}/v1/markets/BTCUSDT/orderbook?rounding=0", 2, 16, both, **timing
             )
             progress("overhead: gateway GET /v1/finex/orders (2 × 50)")
-            runs["gateway ws"] = _load("http", f"{gateway.url}/v1/finex/orders", 2, 50, both, **timing)
+            runs["gateway ws"] = _load(
+                "http", f"{gateway.url}/v1/finex/orders", 2, 50, both, extra=private, **timing
+            )
             progress("overhead: gateway latency runs (1 connection each)")
             for name, path in (
                 ("ticker", "/v1/markets/BTCUSDT/ticker"),
                 ("orderbook", "/v1/markets/BTCUSDT/orderbook?rounding=0"),
                 ("ws", "/v1/finex/orders"),
             ):
-                runs[f"gateway {name} 1"] = _load("http", f"{gateway.url}{path}", 1, 1, both, **timing)
+                extra = private if name == "ws" else None
+                runs[f"gateway {name} 1"] = _load(
+                    "http", f"{gateway.url}{path}", 1, 1, both, extra=extra, **timing
+                )
             rss_peak = peak_rss_mib(gateway.pid)
             progress(f"overhead: gateway with {EVENT_CLIENTS} event-stream clients connected")
             rss_before_events = _rss_mib(gateway.pid)
             events_url = gateway.url.replace("http://", "ws://") + "/v1/events/ws"
-            runs["gateway events"] = _load("events", events_url, 1, EVENT_CLIENTS, both, **timing)
+            runs["gateway events"] = _load(
+                "events", events_url, 1, EVENT_CLIENTS, both, extra=private, **timing
+            )
             rss_events = peak_rss_mib(gateway.pid)
 
         peers.run(figures, details, runs, functools.partial(_load, **timing), sandbox, env)
