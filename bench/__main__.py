@@ -34,7 +34,9 @@ def _context(details: dict[str, Any], elapsed: float) -> str:
         f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {platform.machine()}; load average at start {load[0]:.2f} "
         f"(other work on the machine inflates every figure; the ratios are taken in the same run).",
-        "Normalization: best of N timeit runs with warm-up, in-process, the gateway's own functions. "
+        "Normalization: in-process, the gateway's own functions against their baselines, timed "
+        "round-robin (the minimum of N rounds each, so both sides of a ratio share the machine's "
+        "conditions). "
         "Overhead and peers: sandbox, gateway and peers (nginx, a hand-written FastAPI proxy, Prism) as "
         "separate processes on 127.0.0.1, loaded by 2 aiohttp+uvloop generator processes (1 for the direct "
         "websocket client); "

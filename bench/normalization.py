@@ -25,7 +25,7 @@ import msgspec
 import orjson
 
 from bench._report import Figure, progress
-from bench._timing import best_of
+from bench._timing import best_of, best_of_each
 from bench.data import list_orders_frame, order_book_body, order_row_slots, tickers_body
 from gateway._decimal import canonical_text, canonical_text_uncached, clear_caches
 from gateway.drift import DriftMonitor
@@ -113,7 +113,8 @@ def list_orders(figures: list[Figure]) -> None:
     assert len(body) == 1000
     assert all("e" not in row["price"] for row in body)
     progress("normalization: list_orders 1,000 rows (gateway, floor, pydantic, cold cache, drift check)")
-    t_gateway, t_floor, t_pydantic = best_of(gateway), best_of(floor), best_of(pydantic)
+    t = best_of_each({"gateway": gateway, "floor": floor, "pydantic": pydantic})
+    t_gateway, t_floor, t_pydantic = t["gateway"], t["floor"], t["pydantic"]
     t_cold, t_drift = best_of(cold), best_of(drift_check)
     note = f"frame {len(frame) / 1024:.0f} KiB; gateway {_ms(t_gateway):.2f} ms"
     figures += [
@@ -178,13 +179,15 @@ def rest_bodies(figures: list[Figure]) -> None:
     assert Decimal(levels["bids"][0]["price"]) > Decimal(levels["bids"][-1]["price"])
 
     progress("normalization: /v1/tickers 60 markets (gateway, floor, cold, client work)")
-    t_tk, t_tk_floor = best_of(tickers_gateway), best_of(floor(tickers))
+    t = best_of_each({"gateway": tickers_gateway, "floor": floor(tickers)})
+    t_tk, t_tk_floor = t["gateway"], t["floor"]
     t_tk_cold, t_tk_client = (
         best_of(cold(tickers_gateway)),
         best_of(_rest_upstream_work("listTickers", tickers)),
     )
     progress("normalization: order book 2×10,000 levels (gateway, floor, cold, client work)")
-    t_ob, t_ob_floor = best_of(book_gateway, repeat=3), best_of(floor(book), repeat=3)
+    t = best_of_each({"gateway": book_gateway, "floor": floor(book)}, repeat=5, min_time=0.2)
+    t_ob, t_ob_floor = t["gateway"], t["floor"]
     t_ob_cold = best_of(cold(book_gateway), repeat=3)
     t_ob_client = best_of(_rest_upstream_work("getOrderBook", book), repeat=3)
     figures += [
@@ -244,8 +247,11 @@ def decimals(figures: list[Figure]) -> None:
         assert "e" not in out.lower(), (text, out)
 
     progress("normalization: decimal canonicalization (uncached, cached, Decimal baseline)")
-    t_uncached = best_of(lambda: list(map(uncached_fn, values)), repeat=3) / len(values)
-    t_decimal = best_of(lambda: list(map(Decimal, values)), repeat=3) / len(values)
+    t = best_of_each(
+        {"uncached": lambda: list(map(uncached_fn, values)), "decimal": lambda: list(map(Decimal, values))},
+        repeat=5,
+    )
+    t_uncached, t_decimal = t["uncached"] / len(values), t["decimal"] / len(values)
     list(map(canonical_text, hot))
     t_cached = best_of(lambda: list(map(canonical_text, hot)), repeat=3) / len(hot)
     figures += [

@@ -14,8 +14,8 @@ Upstream JSON numbers never pass through ``float``: the JSON decoders hand the r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 __all__ = [
     "AMOUNT_NUMBER_BOUNDS",
@@ -24,7 +24,6 @@ __all__ = [
     "UPSTREAM_MAX_DIGITS",
     "DecimalError",
     "DecimalRangeError",
-    "cached_text",
     "canonical",
     "canonical_cached",
     "canonical_decimal",
@@ -131,32 +130,45 @@ def canonical_decimal(value: Decimal) -> str:
     return _plain(value)
 
 
-_TEXT_CACHE: dict[str, str] = {}
 _TEXT_CACHE_SIZE = 1 << 16
 
-cached_text = _TEXT_CACHE.get
-"""``cached_text(text)``: the cached canonical text, or None (for hot paths that inline the lookup)."""
+
+class _TextCache(dict[object, str]):
+    """Canonical texts by their written form; a miss computes (``__missing__``) and stores it, and the
+    cache is emptied when full. A hit is one C-level ``__getitem__``, no Python frame: amounts repeat
+    (prices, fees, the levels of a book between two calls), msgspec's ``float_hook`` calls this once
+    per JSON number and the normalizer once per decimal field.
+
+    Only ``str`` keys are ever stored. Any other value (an ``int``, a ``Decimal``, ``True``, which
+    would hash like ``1``) misses every stored text and goes to :func:`canonical` uncached, which turns
+    integers into text and refuses what is not a number."""
+
+    __slots__ = ()
+
+    def __missing__(self, value: object) -> str:
+        if value.__class__ is not str:
+            return canonical(value)
+        result = canonical_text_uncached(value)
+        if len(self) >= _TEXT_CACHE_SIZE:
+            self.clear()
+        self[value] = result
+        return result
 
 
-def canonical_text(text: str) -> str:
-    """Canonical text of a decimal written as text (a JSON number's raw text or a decimal string).
+_TEXT_CACHE = _TextCache()
 
-    Cached in a plain dict, emptied when full: amounts repeat (prices, fees), and a dict lookup is
-    about half the cost of an LRU hit.
-    """
-    result = _TEXT_CACHE.get(text)
-    if result is None:
-        result = canonical_text_uncached(text)
-        if len(_TEXT_CACHE) >= _TEXT_CACHE_SIZE:
-            _TEXT_CACHE.clear()
-        _TEXT_CACHE[text] = result
-    return result
+canonical_text: Callable[[str], str] = _TEXT_CACHE.__getitem__
+"""Canonical text of a decimal written as text (a JSON number's raw text or a decimal string); raises
+:class:`DecimalError` when it is not one. Cached (see :class:`_TextCache`)."""
+
+canonical_cached: Callable[[object], str] = _TEXT_CACHE.__getitem__
+""":func:`canonical` of any upstream decimal value (text, ``int``, ``Decimal``), texts cached: the hot
+paths' one call per value (the same lookup as :func:`canonical_text`)."""
 
 
 def clear_caches() -> None:
     """Empty the decimal caches (benchmarks measure the cold path with it)."""
     _TEXT_CACHE.clear()
-    canonical_cached.cache_clear()
 
 
 def canonical_text_uncached(text: str) -> str:
@@ -204,12 +216,6 @@ def canonical(value: object) -> str:
     if isinstance(value, Decimal):
         return canonical_decimal(value)
     raise DecimalError(f"not a decimal number: {value!r}")
-
-
-@lru_cache(maxsize=1 << 16, typed=True)  # typed: True must not share 1's entry
-def canonical_cached(value: str | int) -> str:
-    """:func:`canonical` with a bounded cache, for hot paths where the same amounts repeat."""
-    return canonical(value)
 
 
 def parse_decimal(value: object, max_digits: int = REQUEST_MAX_DIGITS) -> Decimal:

@@ -30,7 +30,6 @@ import msgspec
 
 from gateway._decimal import (
     DecimalError,
-    cached_text,
     canonical,
     canonical_cached,
     canonical_decimal,
@@ -338,8 +337,6 @@ class Normalizer:
         ``{'market': row[0], 'price': canon(row[6]), …}``."""
         env: dict[str, Any] = {
             "canon": canonical_cached,
-            "canon_text": canonical_text,
-            "cached_text": cached_text,
             "to_int": to_int,
             "snake": _snake,
         }
@@ -358,7 +355,7 @@ class Normalizer:
             parts.append(f"{item.name!r}: {expression}")
         if key is not None:  # the list loop iterates (key, row) pairs of an object
             name, decimal_key = key
-            text = "((cached_text(k) or canon_text(k)) if k.__class__ is str else canon_text(k))"
+            text = "canon(k)"
             parts.insert(0, f"{name!r}: {text if decimal_key else 'k'}")
         known = tuple(f.wire for f in layout.fields)
         env["known"] = frozenset(known)
@@ -403,8 +400,9 @@ class Normalizer:
     def _converted(self, item: Field, source: str, index: int, env: dict[str, Any]) -> str:
         kind = item.kind
         if kind == "decimal":
-            # Strings (nearly all values) look the cache up inline; the rest take the full path.
-            return f"((cached_text(v) or canon_text(v)) if (v := {source}).__class__ is str else canon(v))"
+            # One C-level cache lookup for a text seen before (nearly all values); ints, Decimals and
+            # new texts take the full path through the cache's __missing__.
+            return f"canon({source})"
         if kind in {"timestamp", "integer"}:
             return f"({source} if {source}.__class__ is int else to_int({source}))"
         if kind == "enum" and item.enum is not None:

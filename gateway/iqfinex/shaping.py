@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import islice
+from operator import eq, itemgetter
 from typing import Any
 
 from fastapi.responses import Response
@@ -90,18 +92,28 @@ def _book_sides() -> dict[str, tuple[str, bool]]:
 BOOK_SIDES = _book_sides()
 
 
-def _price_order(text: str) -> tuple[int, str] | tuple[int, Decimal]:
-    """Exact order of canonical decimal texts without arithmetic: for non-negative values the longer
-    integer part is the larger number, and equal-length texts compare digit by digit (canonical texts
-    have no leading or trailing zeros). Negative prices (never seen) fall back to ``Decimal``."""
-    if text[0] == "-":
-        return (-1, Decimal(text))
-    return (len(text.partition(".")[0]), text)
+def _price_order(levels: list[dict[str, Any]], price: str, descending: bool) -> list[int]:
+    """Positions of ``levels`` in exact decimal order of their (canonical text) ``price``; equal prices
+    keep the upstream's order.
+
+    Sorted first by ``float`` keys, all in C (``map`` over the type, the list's ``__getitem__`` as the
+    key). That order is exact whenever the sorted floats are strictly increasing: correctly rounded
+    conversion is monotone (``a <= b`` gives ``float(a) <= float(b)``), so ``float(a) < float(b)``
+    implies ``a < b``. Any tie (prices equal, or apart beyond float precision, or beyond its range) sorts
+    again by exact ``Decimal`` keys. No price is ever served as a float: the keys only order the levels.
+    """
+    prices = list(map(itemgetter(price), levels))
+    keys: list[float] | list[Decimal] = list(map(float, prices))
+    order = sorted(range(len(levels)), key=keys.__getitem__, reverse=descending)
+    ranked = list(map(keys.__getitem__, order))
+    if any(map(eq, ranked, islice(ranked, 1, None))):
+        keys = list(map(Decimal, prices))
+        order = sorted(range(len(levels)), key=keys.__getitem__, reverse=descending)
+    return order
 
 
 def _sorted_levels(levels: list[dict[str, Any]], price: str, descending: bool) -> list[dict[str, Any]]:
-    levels.sort(key=lambda level: _price_order(level[price]), reverse=descending)
-    return levels
+    return list(map(levels.__getitem__, _price_order(levels, price, descending)))
 
 
 def _sorted_drifted(
@@ -113,8 +125,8 @@ def _sorted_drifted(
     recorded, log.paths = log.paths[mark:], log.paths[:mark]
     indices = range(len(converted))
     priced = [i for i in indices if converted[i][price] is not None]
-    priced.sort(key=lambda i: _price_order(converted[i][price]), reverse=descending)
-    order = priced + [i for i in indices if converted[i][price] is None]
+    ranked = _price_order([converted[i] for i in priced], price, descending)
+    order = [priced[r] for r in ranked] + [i for i in indices if converted[i][price] is None]
     position = {old: new for new, old in enumerate(order)}
     for path in recorded:
         index, _, rest = path.removeprefix("$[").partition("]")

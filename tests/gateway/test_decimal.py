@@ -81,3 +81,23 @@ def test_order_wire_names_come_from_the_layout() -> None:
 def test_order_amounts_out_of_range_or_malformed(volume: str) -> None:
     with pytest.raises(InvalidRequest):
         parse_order(f'{{"market": "BTCUSDT", "side": "buy", "volume": {volume}}}'.encode())
+
+
+def test_the_cached_lookup_caches_texts_only_and_refuses_what_canonical_refuses() -> None:
+    from decimal import Decimal
+
+    from gateway._decimal import _TEXT_CACHE, DecimalError, canonical_cached, clear_caches
+
+    clear_caches()
+    assert canonical_cached("1.50") == "1.5"
+    assert canonical_cached(1) == "1"
+    assert canonical_cached(Decimal("2.500")) == "2.5"
+    assert set(_TEXT_CACHE) == {"1.50"}  # ints and Decimals are computed, never stored
+    canonical_cached("1")
+    with pytest.raises(DecimalError):
+        canonical_cached(True)  # hashes like 1 and "1" is cached; still refused
+    with pytest.raises(TypeError):
+        canonical_cached(["1"])  # unhashable: the normalizer's checked path names the field
+    with pytest.raises(DecimalError):
+        canonical_cached("1_0")
+    assert "1_0" not in _TEXT_CACHE
