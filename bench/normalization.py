@@ -1,8 +1,9 @@
 """In-process normalization benchmarks: the gateway's own functions against same-run baselines.
 
 - ``list_orders``: a 1,000-row reply frame → the body ``GET /v1/finex/orders`` returns, through the real
-  path: the connection reader's envelope decoder, :meth:`gateway.finex.client.FinexClient.call` (exact decode,
-  layout converter, metrics) and the route's :func:`gateway.iqfinex.shaping.json_response`. Floor: ``orjson``
+  path: the connection reader's envelope decoder, :meth:`gateway.finex.client.FinexClient.call_body` (exact
+  decode, the rows' body built by the layout's compiled expressions, metrics) and the route's
+  :func:`gateway.iqfinex.shaping.json_body`. Floor: ``orjson``
   loads+dumps of the frame; baseline: a pydantic ``OrderRow`` per row.
 - REST ``/v1/tickers`` (60 markets) and a 10,000-levels-per-side order book: ``decode_json`` →
   :func:`gateway.iqfinex.shaping.normalize` / :func:`gateway.iqfinex.shaping.order_book` →
@@ -89,9 +90,10 @@ def list_orders(figures: list[Figure]) -> None:
     client = _finex_client(frame)
     slots = order_row_slots()
 
-    def gateway() -> bytes:
-        rows = _run_now(client.call(None, "list_orders", _LIST_ORDERS_ARGS))
-        return bytes(shaping.json_response(rows).body)
+    def gateway() -> bytes:  # what GET /v1/finex/orders does with the reply
+        return bytes(
+            shaping.json_body(_run_now(client.call_body(None, "list_orders", _LIST_ORDERS_ARGS))).body
+        )
 
     def floor() -> bytes:
         return orjson.dumps(orjson.loads(frame))

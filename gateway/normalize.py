@@ -52,6 +52,8 @@ __all__ = [
 
 Converter = Callable[[Any], Any]
 
+_BODY_ENCODER = msgspec.json.Encoder()
+
 decode_json: Callable[[bytes | str], Any] = msgspec.json.Decoder(float_hook=canonical_text).decode
 """Decode JSON with every non-integer number as canonical decimal text (exact, no float)."""
 
@@ -179,6 +181,7 @@ class Normalizer:
         self._fast_lists: dict[str, Converter] = {}
         self._compiled: dict[str, tuple[Converter, Converter]] = {}
         self._checked: dict[str, Converter] = {}
+        self._bodies: dict[str, Callable[[bytes], bytes]] = {}
 
     def __call__(self, layout: str, value: Any) -> Any:
         return self.converter(layout)(value)
@@ -224,6 +227,23 @@ class Normalizer:
 
             self._fast_lists[name] = fast
         return fast
+
+    def list_body(self, name: str) -> Callable[[bytes], bytes]:
+        """``raw`` (the JSON bytes of an array of rows of the tuple layout ``name``) → the JSON bytes of
+        ``list_converter(name)(decode_json(raw))``, built without the intermediate lists and dicts: the
+        same compiled expressions fill one ``msgspec`` struct per row, whose encoding has the dict's
+        keys in the dict's order.
+
+        Raises on anything unusual (where the compiled converter would fall back): the caller then
+        takes :meth:`list_converter` and the gateway's encoder, which name or (lenient) null the field.
+        """
+        body = self._bodies.get(name)
+        if body is None:
+            layout = self.layouts[name]
+            if not layout.is_tuple:
+                raise ValueError(f"{name} is not a tuple layout")
+            body = self._bodies[name] = self._compile_body(layout)
+        return body
 
     def keyed_list_converter(self, name: str, key: str, decimal_key: bool) -> Converter:
         """A JSON object keyed by a value (``{"3356.9": [0.78, 1], …}``) → a list of objects of layout
@@ -332,14 +352,15 @@ class Normalizer:
 
     # Fast path -----------------------------------------------------------------------------------
 
+    @staticmethod
+    def _env() -> dict[str, Any]:
+        """What the compiled converters' expressions call."""
+        return {"canon": canonical_cached, "to_int": to_int, "snake": _snake}
+
     def _compile(self, layout: Layout, key: tuple[str, bool] | None = None) -> tuple[Converter, Converter]:
         """Two functions per layout, one value and a list of them, built around one dict display such as
         ``{'market': row[0], 'price': canon(row[6]), …}``."""
-        env: dict[str, Any] = {
-            "canon": canonical_cached,
-            "to_int": to_int,
-            "snake": _snake,
-        }
+        env = self._env()
         parts = []
         for index, item in enumerate(layout.fields):
             source = f"row[{index}]" if layout.is_tuple else f"row.get({item.wire!r})"
@@ -386,6 +407,58 @@ class Normalizer:
         )
         exec(compile(one + many, f"<normalizer {layout.name}>", "exec"), env)
         return env["convert"], env["convert_list"]
+
+    def _compile_body(self, layout: Layout) -> Callable[[bytes], bytes]:
+        """:meth:`list_body`'s function: the rows decoded by ``msgspec`` straight into ``In`` structs
+        (array-like, one field per slot, not tracked by the garbage collector: no list per row), then
+        ``encode([Out(expr0, expr1, …), …])`` with one expression per slot as in :meth:`_compile`, ``Out``
+        a struct whose fields are renamed to the normalized names. A row with more slots than the layout
+        (or fewer than its required ones) fails the decode, so the checked path handles it."""
+        env: dict[str, Any] = {}
+        values = []
+        count = len(layout.fields)
+        required = count
+        while required and layout.fields[required - 1].optional:  # the trailing optional slots
+            required -= 1
+        types: list[Any] = []
+        for index, item in enumerate(layout.fields):
+            if item.kind in {"timestamp", "integer"} and item.case is None and not item.none_when:
+                # Decoded as int in C (a digit string or a bool fails the decode: the checked path)
+                types.append(int | None if item.optional else int)
+                values.append(f"row.s{index}")
+                continue
+            types.append(Any)
+            expression = self._expression(item, f"row.s{index}", index, env)
+            if item.optional:
+                expression = f"({expression} if row.s{index} is not None else None)"
+            values.append(expression)
+        slots = [f"s{i}" for i in range(count)]
+        row_in = msgspec.defstruct(
+            f"{layout.name}In",
+            [
+                (s, t) if i < required else (s, t, None)
+                for i, (s, t) in enumerate(zip(slots, types, strict=True))
+            ],
+            array_like=True,
+            forbid_unknown_fields=True,  # extra slots: a decode error, and the checked path keeps them
+            gc=False,  # JSON values only, never a reference cycle
+        )
+        env["Out"] = msgspec.defstruct(
+            f"{layout.name}Out",
+            [(slot, Any) for slot in slots],
+            rename=dict(zip(slots, (f.name for f in layout.fields), strict=True)),
+            gc=False,
+        )
+        decoder = msgspec.json.Decoder(list[row_in], float_hook=canonical_text)  # type: ignore[valid-type]
+        env.update(self._env(), decode=decoder.decode, encode=_BODY_ENCODER.encode)
+        source = (
+            "def body(raw):\n    result = []\n    append = result.append\n"
+            f"    for row in decode(raw):\n        append(Out({', '.join(values)}))\n"
+            "    return encode(result)\n"
+        )
+        exec(compile(source, f"<body {layout.name}>", "exec"), env)
+        body: Callable[[bytes], bytes] = env["body"]
+        return body
 
     def _expression(self, item: Field, source: str, index: int, env: dict[str, Any]) -> str:
         expression = self._converted(item, source, index, env)

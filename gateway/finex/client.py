@@ -24,6 +24,7 @@ from typing import Any, Final
 import msgspec
 
 from gateway._decimal import DecimalError
+from gateway._json import encode
 from gateway.drift import NOT_JSON, DriftMonitor, for_validation
 from gateway.finex.connection import (
     PRIVATE_EVENT,
@@ -36,6 +37,7 @@ from gateway.finex.connection import (
 )
 from gateway.finex.feed import EventFeed, FeedOptions
 from gateway.finex.protocol import (
+    _BODIES,
     _RESULTS,
     ERROR_SCHEMA,
     EVENT_SCHEMAS,
@@ -168,6 +170,24 @@ class FinexClient:
     ) -> Any:
         """The normalized result of ``method`` (rows → objects named by the spec's slot titles)."""
         return self.result(method, await self.raw(jwt, method, args, on_late))
+
+    async def call_body(
+        self, jwt: str | None, method: str, args: Sequence[Any], on_late: LateReply | None = None
+    ) -> bytes:
+        """:meth:`call` as the JSON body a route returns (the bytes ``encode(call(...))`` would give)."""
+        return self.body(method, await self.raw(jwt, method, args, on_late))
+
+    def body(self, method: str, raw: msgspec.Raw) -> bytes:
+        """The JSON body of a reply's normalized ``result``: for a list of rows built straight from the
+        rows (:data:`gateway.finex.protocol._BODIES`, no intermediate dicts); anything unusual there,
+        and every other result, goes through :meth:`result` (which names or nulls the field)."""
+        build = _BODIES.get(method)
+        if build is not None:
+            try:
+                return build(bytes(raw))
+            except Exception:  # the checked path below raises or records what it was
+                pass
+        return encode(self.result(method, raw))
 
     def result(self, method: str, raw: msgspec.Raw) -> Any:
         """A reply's raw ``result`` of ``method``, normalized (502 problem when it cannot be)."""

@@ -20,6 +20,7 @@ vocabulary and canonical decimals as a REST order (names from the spec's ``x-nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from gateway.normalize import Converter, Normalizer, decode_json
@@ -107,6 +108,18 @@ def _payload_converter(code: str) -> Converter:
 
 
 _RESULTS: Final = {method: _slot_converter(result_layout(method)) for method in METHODS}
+
+
+def _result_body(method: str) -> Callable[[bytes], bytes] | None:
+    slot = result_layout(method)
+    if slot.kind == "list" and slot.ref is not None and LAYOUTS[slot.ref].is_tuple:
+        return NORMALIZER.list_body(slot.ref)
+    return None
+
+
+_BODIES: Final = {method: body for method in METHODS if (body := _result_body(method)) is not None}
+"""Methods whose result is a list of rows: the normalized JSON body built straight from the rows
+(:meth:`gateway.normalize.Normalizer.list_body`), for the routes that return the result as it is."""
 
 
 def reply_example(method: str) -> Any:

@@ -36,6 +36,7 @@ __all__ = [
     "candles",
     "encode",
     "example",
+    "json_body",
     "json_response",
     "normalize",
     "order_book",
@@ -49,6 +50,11 @@ NORMALIZER = Normalizer(LAYOUTS, ENUMS)
 def json_response(body: Any, status: int = 200) -> Response:
     """A JSON response written by the gateway's one encoder (integers of any size, exactly)."""
     return Response(encode(body), status_code=status, media_type="application/json")
+
+
+def json_body(content: bytes, status: int = 200) -> Response:
+    """A JSON response of a body already encoded (by the gateway's encoder or an equivalent path)."""
+    return Response(content, status_code=status, media_type="application/json")
 
 
 def _unnormalizable(exc: Exception) -> BadUpstreamResponse:

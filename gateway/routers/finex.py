@@ -33,7 +33,7 @@ from gateway.finex.models import (
 from gateway.finex.outcomes import FinexAttempt, Kind, json_outcome, no_content
 from gateway.finex.protocol import reply_example
 from gateway.idempotency import Stored, fingerprint, scope_of
-from gateway.iqfinex.shaping import json_response
+from gateway.iqfinex.shaping import json_body, json_response
 from gateway.problems import BadUpstreamResponse
 from gateway.schemas import list_of
 from generated.finex_layouts import LAYOUTS
@@ -236,8 +236,7 @@ async def list_orders(
         "limit": limit,
         "state": req.STATE_CODES[order_state] if order_state else "",
     }
-    rows = await state.finex.call(jwt, "list_orders", req.tuple_args(layout, values))
-    return json_response(rows)
+    return json_body(await state.finex.call_body(jwt, "list_orders", req.tuple_args(layout, values)))
 
 
 @router.get(
@@ -256,7 +255,7 @@ async def list_orders_by_uuids(
         Query(min_length=1, max_length=req.MAX_BATCH, description="Order UUIDs (repeat the parameter)."),
     ],
 ) -> Response:
-    return json_response(await state.finex.call(jwt, "list_orders_by_uuids", uuid))
+    return json_body(await state.finex.call_body(jwt, "list_orders_by_uuids", uuid))
 
 
 @router.get(
@@ -270,7 +269,7 @@ async def list_orders_by_uuids(
 async def list_order_trades(state: State, jwt: Jwt, uuid: Uuid) -> Response:
     values = {"order_uuid": uuid}
     args = req.tuple_args(LAYOUTS["ListOrderTradesArgs"], values)
-    return json_response(await state.finex.call(jwt, "list_order_trades", args))
+    return json_body(await state.finex.call_body(jwt, "list_order_trades", args))
 
 
 @router.post(
@@ -442,9 +441,8 @@ async def _transfers(
     state: State, jwt: str | None, method: str, status: str, page: int, limit: int
 ) -> Response:
     values = {"state": status, "page": page, "limit": limit}
-    return json_response(
-        await state.finex.call(jwt, method, req.tuple_args(LAYOUTS["GetTransfersArgs"], values))
-    )
+    args = req.tuple_args(LAYOUTS["GetTransfersArgs"], values)
+    return json_body(await state.finex.call_body(jwt, method, args))
 
 
 # ------------------------------------------------------------------------------------ config
