@@ -17,8 +17,9 @@ which is also where every 4xx is produced.
     /v1/markets/{market}/ticker                       segment matches, no query
     /v1/markets/{market}/orderbook                    segment matches; no query or ``rounding=<one
                                                       of the spec's values>``
-    /v1/finex/orders                                  no query, no ``Authorization`` header (the
-                                                      server-side credential, or anonymous)
+    /v1/finex/orders                                  no query; ``Authorization`` read as the
+                                                      route's ``HTTPBearer`` reads it (a gateway
+                                                      token, a pass-through JWT, or none)
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from gateway.iqfinex.requests import DEFAULT, _bounds, spec_enum
 from gateway.metrics import Metrics
 from gateway.middleware import drift_headers
 from gateway.normalize import collect_drift
-from gateway.problems import GatewayError, problem_response
+from gateway.problems import GatewayError, gateway_error_response, problem_response
 from gateway.routers import finex, markets
 from gateway.state import GatewayState
 
@@ -52,9 +53,29 @@ _CURRENCY: Final = re.compile(_bounds("CurrencyName")["pattern"])
 _ROUNDING: Final = {f"rounding={value}".encode(): int(value) for value in spec_enum("Rounding")}
 
 
-async def _finex_orders(state: GatewayState) -> Response:
-    # What the route's ``Jwt`` dependency resolves when no Authorization header came (HTTPBearer: None).
-    return await finex.list_orders(state, state.auth.jwt(None))
+def _authorization(scope: Scope) -> str | None:
+    """The first ``Authorization`` header, as Starlette's ``request.headers.get`` reads it."""
+    return next(
+        (value.decode("latin-1") for name, value in scope["headers"] if name == b"authorization"), None
+    )
+
+
+def _bearer(value: str | None) -> str | None:
+    """The ``Authorization`` value the route's ``Jwt`` dependency passes on, read as FastAPI's
+    ``HTTPBearer(auto_error=False)`` reads it: ``None`` unless it is ``<bearer, any case> <credentials>``,
+    then ``"<scheme> <credentials>"`` with the credentials stripped."""
+    if not value:
+        return None
+    scheme, _, credentials = value.partition(" ")
+    credentials = credentials.strip()
+    if not scheme or not credentials or scheme.lower() != "bearer":
+        return None
+    return f"{scheme} {credentials}"
+
+
+async def _finex_orders(state: GatewayState, authorization: str | None) -> Response:
+    # What the route's ``Jwt`` dependency resolves (a 401 problem for a refused credential).
+    return await finex.list_orders(state, state.auth.jwt(_bearer(authorization)))
 
 
 _STATIC: Final[dict[str, tuple[str, Endpoint]]] = {
@@ -81,9 +102,9 @@ class FastPath:
         if static is not None:
             return (static[0], static[1], ()) if not query else None
         if path == "/v1/finex/orders":
-            if query or any(name == b"authorization" for name, _ in scope["headers"]):
+            if query:
                 return None
-            return ("/v1/finex/orders", _finex_orders, ())
+            return ("/v1/finex/orders", _finex_orders, (_authorization(scope),))
         parts = path.split("/")
         # ["", "v1", "markets", market(, "ticker" | "orderbook")] or ["", "v1", "currencies", currency]
         if len(parts) < 4 or parts[0] or parts[1] != "v1":
@@ -125,9 +146,8 @@ class FastPath:
                 response.headers.update(drift_headers(drifted))
             else:
                 response = await endpoint(state, *args)
-        except GatewayError as exc:  # what gateway.problems' handlers answer, for the same errors
-            headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
-            response = problem_response(exc.problem(scope["path"]), {**headers, **exc.headers} or None)
+        except GatewayError as exc:  # what gateway.problems' handler answers, for the same errors
+            response = gateway_error_response(exc, scope["path"], _authorization(scope))
         except Exception:
             log.exception("unexpected error on %s", scope["path"])
             unexpected = GatewayError("unexpected error; see the gateway log")

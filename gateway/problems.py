@@ -61,6 +61,7 @@ __all__ = [
     "UpstreamRejected",
     "UpstreamTimeout",
     "UpstreamUnavailable",
+    "gateway_error_response",
     "install_handlers",
     "problem_response",
 ]
@@ -248,12 +249,17 @@ def _location(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
-async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, GatewayError)
+def gateway_error_response(exc: GatewayError, path: str, authorization: str | None) -> JSONResponse:
+    """The problem answer to ``exc`` on ``path`` (the FastAPI handler's and the fast path's): a 401
+    says ``WWW-Authenticate: Bearer``, and the request's ``Authorization`` value is scrubbed from it."""
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
     headers.update(getattr(exc, "headers", None) or {})
-    body = scrub(exc.problem(request.url.path), request.headers.get("authorization"))
-    return problem_response(body, headers or None)
+    return problem_response(scrub(exc.problem(path), authorization), headers or None)
+
+
+async def _gateway_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GatewayError)
+    return gateway_error_response(exc, request.url.path, request.headers.get("authorization"))
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
