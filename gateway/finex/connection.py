@@ -49,6 +49,8 @@ Behaviour of a :class:`FinexConnection`:
 * **Frame hook.** ``on_frame(kind, name, raw)`` is called for every received frame (``name`` is the
   reply's method or the event's name; ``kind`` 0 and name ``""`` for a frame that is not a valid
   envelope) so a drift monitor can validate frames. Exceptions from it are logged and swallowed.
+  For a reply a caller waits for, it runs in the event loop's next turn, after that caller has its
+  result (the drift check adds nothing to the call's latency).
 * **Malformed frames.** A frame that is not a valid envelope fails the call it names, if any, with
   ``BadUpstreamResponse``; otherwise it is logged and counted in ``malformed_frames``.
 
@@ -644,10 +646,10 @@ class FinexConnection:
             return
         hook = self.on_frame
         if isinstance(frame, _Reply):
-            if hook is not None:
-                self._hook(hook, REPLY, frame.method, data)
             future = link.pending.pop(frame.request_id, None)
             if future is None or future.done():
+                if hook is not None:
+                    self._hook(hook, REPLY, frame.method, data)
                 self.late_replies += 1
                 late = link.late.pop(frame.request_id, None)
                 if late is None:
@@ -655,10 +657,13 @@ class FinexConnection:
                 else:
                     is_error = frame.method == ERROR_METHOD
                     self._late(late, self._error_reply(frame.result) if is_error else frame.result)
-            elif frame.method == ERROR_METHOD:
+                return
+            if frame.method == ERROR_METHOD:
                 future.set_exception(self._error_reply(frame.result))
             else:
                 future.set_result(frame.result)
+            if hook is not None:  # after the caller's turn: the drift check is off the reply's critical path
+                asyncio.get_running_loop().call_soon(self._hook, hook, REPLY, frame.method, data)
             return
         kind = PUBLIC_EVENT if isinstance(frame, _PublicEvent) else PRIVATE_EVENT
         if hook is not None:

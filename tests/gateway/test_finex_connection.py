@@ -250,6 +250,18 @@ async def test_malformed_frames_fail_the_named_call_and_are_counted(fake: FakeFi
         assert fake.connections == 1
 
 
+async def test_a_reply_reaches_its_caller_before_the_frame_hook_runs(fake: FakeFinex) -> None:
+    """The drift check (the frame hook) is off a reply's critical path: the caller has its result
+    first, the hook still sees every reply frame, in order, right after."""
+    order: list[str] = []
+    async with FinexConnection(fake.url, on_frame=lambda kind, name, raw: order.append(f"hook {name}")) as conn:
+        for method in ("get_config", "cancel_all"):
+            await conn.call(method, [])
+            order.append(f"caller {method}")
+        await asyncio.sleep(0)
+    assert order == ["caller get_config", "hook get_config", "caller cancel_all", "hook cancel_all"]
+
+
 # -- credentials and connecting ---------------------------------------------------------------------
 
 
