@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 __all__ = ["Metrics"]
@@ -12,6 +14,7 @@ _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self._calls: dict[tuple[str, str, str], tuple[Callable[[], None], Callable[[float], None]]] = {}
         self.requests = Counter(
             "gateway_requests", "HTTP requests served", ["route", "method", "status"], registry=self.registry
         )
@@ -78,3 +81,15 @@ class Metrics:
             ["upstream", "operation"],
             registry=self.registry,
         )
+
+    def upstream_call(self, upstream: str, operation: str, outcome: str, seconds: float) -> None:
+        """Count one upstream call and observe its latency (the labelled children are looked up once:
+        ``labels()`` takes a lock and builds a key on every call, on every request's path)."""
+        key = (upstream, operation, outcome)
+        done = self._calls.get(key)
+        if done is None:
+            count = self.upstream_calls.labels(upstream, operation, outcome).inc
+            observe = self.upstream_latency.labels(upstream, operation).observe
+            done = self._calls[key] = (count, observe)
+        done[0]()
+        done[1](seconds)

@@ -162,8 +162,7 @@ class FinexClient:
             self._metrics.upstream_errors.labels(UPSTREAM, method, kind).inc()
             raise
         finally:
-            self._metrics.upstream_calls.labels(UPSTREAM, method, outcome).inc()
-            self._metrics.upstream_latency.labels(UPSTREAM, method).observe(time.perf_counter() - started)
+            self._metrics.upstream_call(UPSTREAM, method, outcome, time.perf_counter() - started)
 
     async def call(
         self, jwt: str | None, method: str, args: Sequence[Any], on_late: LateReply | None = None

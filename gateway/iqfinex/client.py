@@ -45,8 +45,8 @@ import math
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AsyncExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,7 +269,8 @@ class IqfinexClient:
             headers["Authorization"] = api_key
         body = orjson.dumps(request["json"]) if "json" in request else None
         started = time.perf_counter()
-        with self._count(op.id, started):
+        outcome = "ok"  # counted with the latency once the call is over, whatever its end
+        try:
             try:
                 async with asyncio.timeout(self._settings.rest_timeout):
                     status, content, retry_after = await self._sender.send(
@@ -280,12 +281,6 @@ class IqfinexClient:
                 kind = "timeout" if isinstance(failure, UpstreamTimeout) else "transport"
                 raise self._failed(op, kind, failure) from exc
             return self._data(op, status, content, retry_after)
-
-    @contextmanager
-    def _count(self, operation: str, started: float) -> Iterator[None]:
-        outcome = "ok"
-        try:
-            yield
         except UpstreamRejected:
             outcome = "rejected"
             raise
@@ -293,8 +288,7 @@ class IqfinexClient:
             outcome = "error"
             raise
         finally:
-            self._metrics.upstream_calls.labels(UPSTREAM, operation, outcome).inc()
-            self._metrics.upstream_latency.labels(UPSTREAM, operation).observe(time.perf_counter() - started)
+            self._metrics.upstream_call(UPSTREAM, op.id, outcome, time.perf_counter() - started)
 
     def _failed(self, op: Operation, kind: str, failure: UpstreamError) -> UpstreamError:
         """Count a failure (``kind``: status code, timeout, transport, malformed) and return it."""
