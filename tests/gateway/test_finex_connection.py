@@ -254,7 +254,11 @@ async def test_a_reply_reaches_its_caller_before_the_frame_hook_runs(fake: FakeF
     """The drift check (the frame hook) is off a reply's critical path: the caller has its result
     first, the hook still sees every reply frame, in order, right after."""
     order: list[str] = []
-    async with FinexConnection(fake.url, on_frame=lambda kind, name, raw: order.append(f"hook {name}")) as conn:
+
+    def hook(kind: int, name: str, raw: bytes) -> None:
+        order.append(f"hook {name}")
+
+    async with FinexConnection(fake.url, on_frame=hook) as conn:
         for method in ("get_config", "cancel_all"):
             await conn.call(method, [])
             order.append(f"caller {method}")
