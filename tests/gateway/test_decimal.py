@@ -101,3 +101,18 @@ def test_the_cached_lookup_caches_texts_only_and_refuses_what_canonical_refuses(
     with pytest.raises(DecimalError):
         canonical_cached("1_0")
     assert "1_0" not in _TEXT_CACHE
+
+
+finite_decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None)
+
+
+@given(finite_decimals.filter(lambda d: abs(d.adjusted()) < 900))
+def test_every_decimal_in_exponent_form_comes_back_plain_and_exact(value: Decimal) -> None:
+    from gateway._decimal import canonical_text_uncached
+
+    sign, digits, exponent = value.as_tuple()
+    raw = ("-" if sign else "") + "".join(map(str, digits)) + f"e{exponent}"  # coefficient and exponent
+    for text in (f"{value:e}", f"{value:E}", raw):
+        out = canonical_text_uncached(text)
+        assert "e" not in out.lower()
+        assert Decimal(out) == value
