@@ -141,17 +141,17 @@ class _TextCache(dict[object, str]):
 
     Only ``str`` keys are ever stored. Any other value (an ``int``, a ``Decimal``, ``True``, which
     would hash like ``1``) misses every stored text and goes to :func:`canonical` uncached, which turns
-    integers into text and refuses what is not a number."""
+    integers into text and refuses what is not a number (and hands a text back here)."""
 
     __slots__ = ()
 
     def __missing__(self, value: object) -> str:
-        if value.__class__ is not str:
+        if not isinstance(value, str):
             return canonical(value)
         result = canonical_text_uncached(value)
         if len(self) >= _TEXT_CACHE_SIZE:
             self.clear()
-        self[value] = result
+        self[str(value)] = result  # a plain str key, also for a str subclass
         return result
 
 

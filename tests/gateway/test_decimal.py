@@ -102,6 +102,13 @@ def test_the_cached_lookup_caches_texts_only_and_refuses_what_canonical_refuses(
         canonical_cached("1_0")
     assert "1_0" not in _TEXT_CACHE
 
+    class Text(str):
+        pass
+
+    assert canonical_cached(Text("2.50")) == "2.5"  # a str subclass: cached under a plain str
+    assert canonical(Text("3.0")) == "3"
+    assert all(type(key) is str for key in _TEXT_CACHE)
+
 
 finite_decimals = st.decimals(allow_nan=False, allow_infinity=False, places=None)
 
