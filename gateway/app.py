@@ -138,13 +138,13 @@ def create_app(settings: Settings | None = None, sandbox: EmbeddedSandbox | None
                    "logs": settings.otel_telemetry},
     )  # fmt: skip
     problems.install_handlers(app)
-    if settings.drift_policy == "lenient":
-        app.add_middleware(DriftMiddleware)
     app.add_middleware(MetricsMiddleware)
-    if settings.fast_path:  # inside the limits and the host, cross-site and header checks below
+    if settings.fast_path:  # inside the drift headers, the limits and the host, cross-site and header checks
         from gateway import fastpath
 
         fastpath.install(app)
+    if settings.drift_policy == "lenient":  # around the fast path too: one place adds Gateway-Drift
+        app.add_middleware(DriftMiddleware)
     app.add_middleware(
         RequestLimits,
         max_body_bytes=settings.max_body_bytes,

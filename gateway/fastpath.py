@@ -3,13 +3,13 @@
 Profiles of the ticker route (py-spy under load, README "Performance") put about 55 % of the
 gateway's CPU in the framework around the endpoint: five middlewares, a linear route match over
 every route, and dependency solving, for a route whose only input is one path segment. This layer
-sits inside the browser-safety middleware (host, cross-site and header checks still apply) and in
-front of the rest of the stack; it handles a request only when it is *certainly* valid
-(an exact path, a parameter that passes the upstream contract's own pattern, a query string it can
-read completely); it then calls the very endpoint function FastAPI would call (same coalescing, same
-body, same headers) and counts it in the same ``gateway_requests`` metrics. Anything else (an unknown
-query parameter, a value to validate, another method, any other route) goes to FastAPI unchanged,
-which is also where every 4xx is produced.
+sits inside the browser-safety, request-limit and (lenient) drift-header middlewares (host,
+cross-site and header checks, ``Gateway-Drift`` still apply) and in front of the rest of the stack;
+it handles a request only when it is *certainly* valid (an exact path, a parameter that passes the
+upstream contract's own pattern, a query string it can read completely); it then calls the very
+endpoint function FastAPI would call (same coalescing, same body, same headers) and counts it in the
+same ``gateway_requests`` metrics. Anything else (an unknown query parameter, a value to validate,
+another method, any other route) goes to FastAPI unchanged, which is also where every 4xx is produced.
 
     route                              fast when
     /v1/currencies, /v1/markets, /v1/tickers          no query string
@@ -36,8 +36,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.iqfinex.requests import DEFAULT, _bounds, spec_enum
 from gateway.metrics import Metrics
-from gateway.middleware import drift_headers
-from gateway.normalize import collect_drift
 from gateway.problems import GatewayError, gateway_error_response, problem_response
 from gateway.routers import finex, markets
 from gateway.state import GatewayState
@@ -140,12 +138,7 @@ class FastPath:
         started = time.perf_counter()
         state: GatewayState = self.gateway.state.gateway
         try:
-            if state.settings.drift_policy == "lenient":  # as DriftMiddleware does behind this layer
-                with collect_drift() as drifted:
-                    response: Response = await endpoint(state, *args)
-                response.headers.update(drift_headers(drifted))
-            else:
-                response = await endpoint(state, *args)
+            response: Response = await endpoint(state, *args)
         except GatewayError as exc:  # what gateway.problems' handler answers, for the same errors
             response = gateway_error_response(exc, scope["path"], _authorization(scope))
         except Exception:
@@ -172,6 +165,6 @@ class FastPath:
 
 
 def install(app: FastAPI) -> None:
-    """Add :class:`FastPath` as a middleware: the ones added after it (host, cross-site and header
-    checks, :mod:`gateway.browser`) run before it, the framework's routing and dependencies after."""
+    """Add :class:`FastPath` as a middleware: the ones added after it (drift headers, request limits,
+    host, cross-site and header checks) run before it, the framework's routing and dependencies after."""
     app.add_middleware(FastPath, gateway=app)
