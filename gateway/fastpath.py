@@ -35,7 +35,6 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.iqfinex.requests import DEFAULT, _bounds, spec_enum
-from gateway.metrics import Metrics
 from gateway.problems import GatewayError, gateway_error_response, problem_response
 from gateway.routers import finex, markets
 from gateway.state import GatewayState
@@ -89,8 +88,6 @@ class FastPath:
     def __init__(self, app: ASGIApp, gateway: FastAPI) -> None:
         self.app = app
         self.gateway = gateway
-        self._counted: dict[tuple[str, int], Callable[[], None]] = {}
-        self._timed: dict[str, Callable[[float], None]] = {}
         self.served = 0  # requests answered here (the rest went to FastAPI)
 
     def _match(self, scope: Scope) -> tuple[str, Endpoint, tuple[Any, ...]] | None:
@@ -149,19 +146,7 @@ class FastPath:
         try:
             await response(scope, receive, send)
         finally:
-            self._observe(state.metrics, template, status, time.perf_counter() - started)
-
-    def _observe(self, metrics: Metrics, template: str, status: int, seconds: float) -> None:
-        count = self._counted.get((template, status))
-        if count is None:
-            count = self._counted[(template, status)] = metrics.requests.labels(
-                template, "GET", str(status)
-            ).inc
-        timed = self._timed.get(template)
-        if timed is None:
-            timed = self._timed[template] = metrics.latency.labels(template, "GET").observe
-        count()
-        timed(seconds)
+            state.metrics.request(template, "GET", status, time.perf_counter() - started)
 
 
 def install(app: FastAPI) -> None:

@@ -8,13 +8,17 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 
 __all__ = ["Metrics"]
 
+_Labels = tuple[str, str, str]
+
 _LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self._calls: dict[tuple[str, str, str], tuple[Callable[[], None], Callable[[float], None]]] = {}
+        self._children: dict[
+            tuple[Counter, tuple[str, str, str]], tuple[Callable[[], None], Callable[[float], None]]
+        ] = {}
         self.requests = Counter(
             "gateway_requests", "HTTP requests served", ["route", "method", "status"], registry=self.registry
         )
@@ -82,14 +86,25 @@ class Metrics:
             registry=self.registry,
         )
 
+    def request(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count one HTTP request (route template, method, status) and observe its latency."""
+        self._count_and_time(self.requests, self.latency, (route, method, str(status)), seconds)
+
     def upstream_call(self, upstream: str, operation: str, outcome: str, seconds: float) -> None:
-        """Count one upstream call and observe its latency (the labelled children are looked up once:
-        ``labels()`` takes a lock and builds a key on every call, on every request's path)."""
-        key = (upstream, operation, outcome)
-        done = self._calls.get(key)
+        """Count one upstream call and observe its latency."""
+        self._count_and_time(
+            self.upstream_calls, self.upstream_latency, (upstream, operation, outcome), seconds
+        )
+
+    def _count_and_time(
+        self, counter: Counter, histogram: Histogram, labels: _Labels, seconds: float
+    ) -> None:
+        # The labelled children are looked up once: ``labels()`` takes a lock and builds a key on
+        # every call, and this runs on every request's path. The histogram has the first two labels.
+        done = self._children.get((counter, labels))
         if done is None:
-            count = self.upstream_calls.labels(upstream, operation, outcome).inc
-            observe = self.upstream_latency.labels(upstream, operation).observe
-            done = self._calls[key] = (count, observe)
+            count = counter.labels(*labels).inc
+            observe = histogram.labels(*labels[:2]).observe
+            done = self._children[(counter, labels)] = (count, observe)
         done[0]()
         done[1](seconds)

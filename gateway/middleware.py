@@ -72,5 +72,4 @@ class MetricsMiddleware:
             if metrics is not None:
                 route = scope.get("route")
                 template = getattr(route, "path", None) or "unmatched"
-                metrics.requests.labels(template, scope["method"], str(status)).inc()
-                metrics.latency.labels(template, scope["method"]).observe(time.perf_counter() - started)
+                metrics.request(template, scope["method"], status, time.perf_counter() - started)

@@ -128,3 +128,20 @@ async def test_fast_requests_still_pass_the_host_and_header_checks(client: httpx
     assert served.status_code == 200
     assert served.headers["x-content-type-options"] == "nosniff"
     assert _fast_path(client).served == 1
+
+
+async def test_fast_requests_are_counted_in_the_current_lifespans_metrics(
+    clean_sandbox: EmbeddedSandbox,
+) -> None:
+    """One app started twice (each lifespan has its own metrics registry): the fast path counts into
+    the registry of the lifespan serving the request, not into the first one it ever saw."""
+    from gateway.app import create_app
+    from tests.gateway.conftest import gateway_settings, serve
+
+    app = create_app(gateway_settings(), sandbox=clean_sandbox)
+    line = 'gateway_requests_total{method="GET",route="/v1/markets/{market}/ticker",status="200"}'
+    for _ in range(2):
+        async with serve(app) as client:
+            assert (await client.get("/v1/markets/BTCUSDT/ticker")).status_code == 200
+            metrics = (await client.get("/metrics")).text
+            assert f"{line} 1.0" in metrics
