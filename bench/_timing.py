@@ -24,13 +24,7 @@ def best_of(fn: Callable[[], Any], *, repeat: int = 5, min_time: float = 0.15) -
     The first calls (calibration) double as the warm-up; the garbage collector stays enabled, as in
     the server (``timeit`` would disable it).
     """
-    fn()
-    if _SMOKE:
-        repeat, min_time = 1, 0.005
-    timer = timeit.Timer(fn, setup="gc.enable()", globals={"gc": gc})
-    number, elapsed = timer.autorange()
-    number = max(1, int(number * min_time / max(elapsed, 1e-9)))
-    return min(timer.repeat(repeat=repeat, number=number)) / number
+    return best_of_each({"fn": fn}, repeat=repeat, min_time=min_time)["fn"]
 
 
 def best_of_each(
