@@ -78,6 +78,11 @@ def _status(status: str, text: str) -> str:
     return f'<span class="{css}">{_e(text)}</span>'
 
 
+def _routes_cell(routes: list[str]) -> str:
+    """The gateway routes a drift breaks, one per line (or "none found")."""
+    return "<br>".join(f"<code>{_e(r)}</code>" for r in routes) or '<span class="muted">none found</span>'
+
+
 def write_html(data: dict[str, Any], path: Path) -> None:
     ok = data["verdict"] == "CONFORMS"
     counts = data["counts"]
@@ -142,10 +147,7 @@ def write_html(data: dict[str, Any], path: Path) -> None:
             "<th>times</th><th>example</th><th>gateway routes it breaks</th></tr>"
         )
         for d in shaped:
-            routes = (
-                "<br>".join(f"<code>{_e(r)}</code>" for r in d["routes"])
-                or '<span class="muted">none found</span>'
-            )
+            routes = _routes_cell(d["routes"])
             field = f" ({_e(d['field'])})" if d["field"] else ""
             example = f"<code>{_e(d['example'])}</code>"
             if d["example_path"] != d["path"]:
@@ -166,10 +168,7 @@ def write_html(data: dict[str, Any], path: Path) -> None:
             "<th>gateway routes it breaks</th></tr>"
         )
         for d in failures:
-            routes = (
-                "<br>".join(f"<code>{_e(r)}</code>" for r in d["routes"])
-                or '<span class="muted">none found</span>'
-            )
+            routes = _routes_cell(d["routes"])
             out.append(
                 f"<tr><td>{_e(d['kind'])} {_e(d['operation'])}</td><td>{_e(d['message'])}: "
                 f"{_e(d['expected'])}</td><td class='n'>{d['count']}</td>"

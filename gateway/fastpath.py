@@ -31,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 from fastapi import FastAPI
+from fastapi.security.utils import get_authorization_scheme_param
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -61,11 +62,8 @@ def _bearer(value: str | None) -> str | None:
     """The ``Authorization`` value the route's ``Jwt`` dependency passes on, read as FastAPI's
     ``HTTPBearer(auto_error=False)`` reads it: ``None`` unless it is ``<bearer, any case> <credentials>``,
     then ``"<scheme> <credentials>"`` with the credentials stripped."""
-    if not value:
-        return None
-    scheme, _, credentials = value.partition(" ")
-    credentials = credentials.strip()
-    if not scheme or not credentials or scheme.lower() != "bearer":
+    scheme, credentials = get_authorization_scheme_param(value)  # FastAPI's own split
+    if not (value and scheme and credentials) or scheme.lower() != "bearer":
         return None
     return f"{scheme} {credentials}"
 

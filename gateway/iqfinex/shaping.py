@@ -49,7 +49,7 @@ NORMALIZER = Normalizer(LAYOUTS, ENUMS)
 # ------------------------------------------------------------------------------------ responses
 def json_response(body: Any, status: int = 200) -> Response:
     """A JSON response written by the gateway's one encoder (integers of any size, exactly)."""
-    return Response(encode(body), status_code=status, media_type="application/json")
+    return json_body(encode(body), status)
 
 
 def json_body(content: bytes, status: int = 200) -> Response:
